@@ -1,0 +1,42 @@
+# The course's two commands: `make lab` (work on the course) and `make test` (check everything).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# nbgrader runs `alembic` from PATH on first database use.
+RUN := PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python
+
+.PHONY: lab test venv release readme lock clean
+
+lab: release  ## install, build the student release and start JupyterLab on the course
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --no-browser --ServerApp.root_dir="$(CURDIR)"
+
+test: venv  ## install or update the environment, then run the whole test suite
+	$(RUN) -m pytest
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock utils/pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet pip==24.3.1
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e utils
+	touch $(STAMP)
+
+release: venv  ## regenerate release/ from source/ with nbgrader
+	$(RUN) -m autograder release
+
+readme: venv  ## regenerate README's notebook table and Colab links from course/course.toml
+	$(RUN) -m autograder readme
+
+lock: venv  ## re-freeze the environment into requirements.lock and environment.yml
+	$(BIN)/python -m pip freeze --all --exclude-editable | grep -v '^pip==' | sort -f > requirements.lock.new
+	{ echo '# Exact pins of the whole course stack (Python 3.11, Linux x86_64). Regenerate with `make lock`.'; cat requirements.lock.new; } > requirements.lock
+	rm requirements.lock.new
+	$(MAKE) environment.yml
+
+environment.yml: requirements.lock
+	$(BIN)/python .ci/make_environment.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,73 @@
+"""Command line of the instructor tooling: `python -m autograder {release,readme,grade} ...`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from autograder.course import load_course
+
+
+def _put_environment_on_path() -> None:
+    """nbgrader runs `alembic` on first database use: make this environment's bin/ findable."""
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+
+
+def _release(args: argparse.Namespace) -> int:
+    from autograder.release import generate_release
+
+    course = load_course()
+    ids = args.assignments or [a.id for a in course.assignments]
+    for assignment_id in ids:
+        path = generate_release(course.assignment(assignment_id))
+        print(f"released {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
+    return 0
+
+
+def _readme(args: argparse.Namespace) -> int:
+    from autograder.readme import update_readme
+
+    changed = update_readme(load_course())
+    print("README.md notebook table " + ("updated" if changed else "already up to date"))
+    return 0
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from autograder.grade import grade_submissions
+
+    course = load_course()
+    rows = grade_submissions(Path(args.submissions), course.assignment(args.assignment), Path(args.out), jobs=args.jobs)
+    return 0 if rows else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, one sub-command per instructor task."""
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    release = commands.add_parser("release", help="generate release/ from source/ with nbgrader")
+    release.add_argument("assignments", nargs="*", help="assignment ids (default: all in course/course.toml)")
+    release.set_defaults(run=_release)
+    readme = commands.add_parser("readme", help="regenerate README's notebook table and Colab links")
+    readme.set_defaults(run=_readme)
+    grade = commands.add_parser("grade", help="autograde a folder or .zip of submitted notebooks")
+    grade.add_argument("submissions", help="folder or .zip of <student>/<notebook>.ipynb or <student>_<notebook>.ipynb")
+    grade.add_argument("--assignment", required=True, help="assignment id, e.g. 01_linear_regression")
+    grade.add_argument("--jobs", type=int, default=1, help="submissions graded in parallel (default 1)")
+    grade.add_argument("--out", default="grading", help="output folder for grades.csv and feedback (default grading/)")
+    grade.set_defaults(run=_grade)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run the chosen sub-command."""
+    _put_environment_on_path()
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

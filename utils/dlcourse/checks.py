@@ -1,0 +1,109 @@
+"""Answer checkers used by the visible and hidden test cells.
+
+Each checker returns None on success and raises ``AssertionError`` with a
+message in one fixed order on failure::
+
+    [FAIL] predict: got shape (4, 3), expected (4,). Hint: return one prediction per input.
+
+``report_pass`` prints the matching success line, ``[PASS] predict (3 cases)``.
+
+Introduced in 01_linear_regression.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+
+def _fail(name: str, got: str, expected: str, hint: str) -> AssertionError:
+    """Build the failure in the course's fixed order: function, got, expected, hint."""
+    message = f"[FAIL] {name}: got {got}, expected {expected}."
+    if hint:
+        message += f" Hint: {hint}"
+    return AssertionError(message)
+
+
+def _describe(value: Any, limit: int = 6) -> str:
+    """Short, readable rendering of a value for a failure message."""
+    if isinstance(value, np.ndarray):
+        flat = np.array2string(value.ravel()[:limit], precision=4, separator=", ")
+        more = ", ..." if value.size > limit else ""
+        return f"{flat[:-1]}{more}] (shape {value.shape})" if value.ndim else flat
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return repr(value)
+
+
+def report_pass(name: str, cases: int | None = None) -> None:
+    """Print the success line for ``name``, with the number of cases when given."""
+    counted = f" ({cases} case{'s' if cases != 1 else ''})" if cases is not None else ""
+    print(f"[PASS] {name}{counted}")
+
+
+def check_type(name: str, got: Any, expected: type | tuple[type, ...], hint: str = "") -> None:
+    """Check that ``got`` is an instance of ``expected``."""
+    if not isinstance(got, expected):
+        names = expected.__name__ if isinstance(expected, type) else " or ".join(t.__name__ for t in expected)
+        raise _fail(name, f"a {type(got).__name__}", f"a {names}", hint)
+
+
+def check_shape(name: str, got: Any, expected: tuple[int, ...], hint: str = "") -> None:
+    """Check that ``got`` is array-like with exactly the shape ``expected``."""
+    shape = np.shape(got)
+    if shape != tuple(expected):
+        raise _fail(name, f"shape {shape}", f"shape {tuple(expected)}", hint)
+
+
+def check_finite(name: str, got: Any, hint: str = "") -> None:
+    """Check that every entry of ``got`` is a finite number (no NaN, no inf)."""
+    values = np.asarray(got, dtype=float)
+    if not np.all(np.isfinite(values)):
+        bad = int(np.size(values) - np.count_nonzero(np.isfinite(values)))
+        raise _fail(name, f"{bad} NaN or infinite value(s) in {_describe(values)}", "only finite numbers", hint)
+
+
+def check_close(
+    name: str,
+    got: Any,
+    expected: Any,
+    hint: str = "",
+    rtol: float = 1e-6,
+    atol: float = 1e-8,
+) -> None:
+    """Check that ``got`` matches ``expected`` in shape and, within tolerance, in value.
+
+    Args:
+        name: the function under test, shown in the message.
+        got: what the student's code returned (scalar or array).
+        expected: the correct value.
+        hint: one sentence that points at the likely mistake.
+        rtol, atol: tolerances as in ``numpy.isclose``.
+    """
+    expected_array = np.asarray(expected, dtype=float)
+    try:
+        got_array = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        raise _fail(name, f"{_describe(got)}, which is not a number or array", _describe(expected_array), hint) from None
+    if got_array.shape != expected_array.shape:
+        raise _fail(name, f"shape {got_array.shape}", f"shape {expected_array.shape}", hint)
+    if not np.allclose(got_array, expected_array, rtol=rtol, atol=atol, equal_nan=False):
+        raise _fail(name, _describe(got_array), _describe(expected_array), hint)
+
+
+def check_true(name: str, condition: bool, got: str, expected: str, hint: str = "") -> None:
+    """Check a condition that has no single expected value, such as 'the loss went down'."""
+    if not condition:
+        raise _fail(name, got, expected, hint)
+
+
+def check_raises(name: str, call: Callable[[], Any], error: type[BaseException], hint: str = "") -> None:
+    """Check that ``call()`` raises ``error``."""
+    try:
+        call()
+    except error:
+        return
+    except Exception as other:  # a different error is still a failure, described as such
+        raise _fail(name, f"{type(other).__name__}: {other}", f"a {error.__name__}", hint) from None
+    raise _fail(name, "no error", f"a {error.__name__}", hint)

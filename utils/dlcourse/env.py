@@ -1,0 +1,154 @@
+"""Where the notebook runs: Colab or local, GPU or CPU, fast or full mode.
+
+Fast mode is the one switch that shrinks data sizes and epochs so that every
+notebook executes in CI in well under a minute. Students run in full mode,
+the default. Set ``DLCOURSE_FAST=1`` to turn fast mode on.
+
+Introduced in 01_linear_regression.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import platform
+import random
+import sys
+from typing import TypeVar
+
+import numpy as np
+
+FAST_MODE_VARIABLE = "DLCOURSE_FAST"
+GPU_HINT = "On Colab choose Runtime > Change runtime type > T4 GPU, then run the notebook again."
+
+T = TypeVar("T")
+
+
+def is_colab() -> bool:
+    """Return True when the code runs inside a Google Colab kernel."""
+    return "google.colab" in sys.modules
+
+
+def is_fast_mode() -> bool:
+    """Return True when ``DLCOURSE_FAST`` is set to 1, true or yes (case-insensitive).
+
+    Raises:
+        ValueError: the variable holds something other than a yes/no word.
+    """
+    raw = os.environ.get(FAST_MODE_VARIABLE, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise ValueError(
+        f"{FAST_MODE_VARIABLE} must be one of 1/0, true/false, yes/no or on/off; got {raw!r}"
+    )
+
+
+def pick(full: T, fast: T) -> T:
+    """Return ``fast`` in fast mode and ``full`` otherwise.
+
+    Args:
+        full: the value students get (for example 10_000 samples or 5 epochs).
+        fast: the shrunken value CI uses.
+    """
+    return fast if is_fast_mode() else full
+
+
+def seed_everything(seed: int = 0) -> np.random.Generator:
+    """Seed Python, NumPy and, when already imported, torch and TensorFlow.
+
+    Returns:
+        A fresh ``numpy.random.Generator`` seeded with ``seed``.
+    """
+    if not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int; got {seed!r}")
+    random.seed(seed)
+    np.random.seed(seed)
+    if "torch" in sys.modules:
+        sys.modules["torch"].manual_seed(seed)
+    if "tensorflow" in sys.modules:
+        sys.modules["tensorflow"].random.set_seed(seed)
+    return np.random.default_rng(seed)
+
+
+def _module_version(name: str) -> str | None:
+    """Version of an installed module, or None when it is not installed."""
+    if importlib.util.find_spec(name) is None:
+        return None
+    try:
+        module = importlib.import_module(name)
+    except Exception as error:  # a broken install should not break the setup cell
+        return f"broken ({type(error).__name__})"
+    return getattr(module, "__version__", "unknown")
+
+
+def detect_gpu() -> str | None:
+    """Name of the first CUDA GPU, or None when there is none.
+
+    Asks torch when a notebook has already imported it, otherwise ``nvidia-smi``;
+    never imports a framework itself (slow, and TensorFlow is noisy on stderr).
+    """
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        return torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+    return _gpu_from_nvidia_smi()
+
+
+def _gpu_from_nvidia_smi() -> str | None:
+    """First GPU name reported by nvidia-smi, or None."""
+    import shutil
+    import subprocess
+
+    if shutil.which("nvidia-smi") is None:
+        return None
+    result = subprocess.run(
+        ["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"],
+        capture_output=True, text=True, check=False,
+    )
+    names = result.stdout.strip().splitlines()
+    return names[0] if result.returncode == 0 and names else None
+
+
+def describe_environment(frameworks: tuple[str, ...] = ("numpy",)) -> dict[str, str | None]:
+    """Collect what the setup cell reports.
+
+    Args:
+        frameworks: module names whose versions to report, e.g. ("numpy", "torch").
+
+    Returns:
+        A dict with python, platform, place (Colab or local), mode, gpu and one
+        entry per framework (None when not installed).
+    """
+    info: dict[str, str | None] = {
+        "python": platform.python_version(),
+        "platform": platform.platform(terse=True),
+        "place": "Google Colab" if is_colab() else "local",
+        "mode": "fast (CI)" if is_fast_mode() else "full",
+        "gpu": detect_gpu(),
+    }
+    for name in frameworks:
+        info[name] = _module_version(name)
+    return info
+
+
+def report_environment(frameworks: tuple[str, ...] = ("numpy",)) -> dict[str, str | None]:
+    """Print Python and framework versions, the mode and whether a GPU is present.
+
+    Args:
+        frameworks: module names whose versions to report.
+
+    Returns:
+        The dict that was printed (see ``describe_environment``).
+    """
+    info = describe_environment(frameworks)
+    for key, value in info.items():
+        if key == "gpu":
+            continue
+        print(f"{key:>10}: {value if value is not None else 'not installed'}")
+    if info["gpu"]:
+        print(f"{'gpu':>10}: {info['gpu']}")
+    else:
+        print(f"{'gpu':>10}: none, running on the CPU. {GPU_HINT}")
+    return info

@@ -1,0 +1,142 @@
+"""Titled, labelled plots shared by the notebooks.
+
+Every function draws on a given matplotlib ``Axes`` (or a new one) and returns it,
+so a notebook can place plots side by side.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+
+
+def _axes(ax: Axes | None, figsize: tuple[float, float] = (6, 4)) -> Axes:
+    """Return ``ax``, or the axes of a new figure when it is None."""
+    if ax is not None:
+        return ax
+    _, new_ax = plt.subplots(figsize=figsize)
+    return new_ax
+
+
+def plot_line_fit(
+    x: np.ndarray,
+    y: np.ndarray,
+    phi: Sequence[float],
+    ax: Axes | None = None,
+    title: str = "Data and fitted line",
+    show_squares: bool = False,
+) -> Axes:
+    """Scatter (x, y) and draw the line y = phi[0] + phi[1] * x.
+
+    Args:
+        x, y: float arrays of shape (N,).
+        phi: (intercept, slope).
+        show_squares: shade each point's squared error as a square whose side is the residual.
+
+    Introduced in 01_linear_regression.
+    """
+    ax = _axes(ax)
+    intercept, slope = float(phi[0]), float(phi[1])
+    grid = np.linspace(np.min(x), np.max(x), 100)
+    ax.scatter(x, y, color="tab:blue", zorder=3, label="data")
+    ax.plot(grid, intercept + slope * grid, color="tab:red", label=f"y = {intercept:.2f} + {slope:.2f}x")
+    if show_squares:
+        predictions = intercept + slope * x
+        for xi, yi, yhat in zip(x, y, predictions):
+            side = abs(yi - yhat)  # the residual is the side of the square
+            ax.add_patch(plt.Rectangle((xi, min(yi, yhat)), side, side, alpha=0.25, color="tab:orange"))
+        ax.set_aspect("equal", adjustable="datalim")
+    ax.set_title(title)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.legend(loc="upper left")
+    return ax
+
+
+def plot_fit_snapshots(
+    x: np.ndarray,
+    y: np.ndarray,
+    phi_history: np.ndarray,
+    epochs: Sequence[int],
+    ax: Axes | None = None,
+    title: str = "The fitted line across epochs",
+) -> Axes:
+    """Draw the line at several epochs of training, fading from light (early) to dark (late).
+
+    Args:
+        phi_history: shape (n_epochs + 1, 2), row k holds (intercept, slope) after k epochs.
+        epochs: which rows to draw.
+    """
+    ax = _axes(ax)
+    ax.scatter(x, y, color="tab:blue", zorder=3, label="data")
+    grid = np.linspace(np.min(x), np.max(x), 100)
+    colors = plt.cm.Reds(np.linspace(0.3, 1.0, len(epochs)))
+    for color, epoch in zip(colors, epochs):
+        intercept, slope = phi_history[epoch]
+        ax.plot(grid, intercept + slope * grid, color=color, label=f"epoch {epoch}")
+    ax.set_title(title)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.legend(loc="upper left", fontsize="small")
+    return ax
+
+
+def plot_loss_surface(
+    loss: Callable[[np.ndarray], float],
+    intercepts: np.ndarray,
+    slopes: np.ndarray,
+    path: np.ndarray | None = None,
+    ax: Axes | None = None,
+    title: str = "Loss surface and the descent path",
+) -> Axes:
+    """Contour plot of loss(phi) over a grid of (intercept, slope), with an optional path.
+
+    Args:
+        loss: maps phi = (intercept, slope) to a float.
+        intercepts, slopes: 1-D grids for phi[0] and phi[1].
+        path: shape (K, 2), the parameters visited by an optimiser.
+    """
+    ax = _axes(ax)
+    values = np.array([[loss(np.array([b, m])) for b in intercepts] for m in slopes])
+    levels = np.geomspace(max(values.min(), 1e-3), values.max(), 25)
+    contours = ax.contourf(intercepts, slopes, values, levels=levels, cmap="viridis", norm="log")
+    plt.colorbar(contours, ax=ax, label="loss L[φ] (log scale)")
+    if path is not None:
+        ax.plot(path[:, 0], path[:, 1], "w.-", markersize=3, label="gradient descent")
+        ax.plot(path[0, 0], path[0, 1], "wo", label="start")
+        ax.plot(path[-1, 0], path[-1, 1], "r*", markersize=12, label="end")
+        ax.legend(loc="upper right")
+    ax.set_title(title)
+    ax.set_xlabel("intercept φ0")
+    ax.set_ylabel("slope φ1")
+    return ax
+
+
+def plot_losses(
+    curves: Mapping[str, Sequence[float]],
+    ax: Axes | None = None,
+    title: str = "Training loss",
+    xlabel: str = "epoch",
+    ylabel: str = "loss",
+    log_scale: bool = True,
+) -> Axes:
+    """One line per named loss curve, on a log scale by default.
+
+    Non-finite values (a diverging run) are dropped so the rest still shows.
+    """
+    ax = _axes(ax)
+    for label, values in curves.items():
+        values = np.asarray(values, dtype=float)
+        steps = np.arange(len(values))
+        keep = np.isfinite(values)
+        ax.plot(steps[keep], values[keep], label=label)
+    if log_scale:
+        ax.set_yscale("log")
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend()
+    return ax

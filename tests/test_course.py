@@ -1,0 +1,96 @@
+"""The course definition, the notebooks' shared conventions, README and the pinned environment."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from autograder.readme import render_readme
+from tests.conftest import COURSE, REPO_ROOT, nbgrader_meta, read_notebook
+
+ASSIGNMENTS = [pytest.param(a, id=a.id) for a in COURSE.assignments]
+
+
+def test_every_source_folder_is_in_the_syllabus_and_vice_versa():
+    on_disk = {p.name for p in (REPO_ROOT / "source").iterdir() if p.is_dir() and not p.name.startswith(".")}
+    assert on_disk == {a.id for a in COURSE.assignments}
+
+
+def test_syllabus_ids_are_ordered_and_numbered():
+    numbers = [a.id.split("_", 1)[0] for a in COURSE.assignments]
+    assert numbers == [f"{i:02d}" for i in range(1, len(numbers) + 1)]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_setup_cell_installs_the_package_only_on_colab_and_reports(assignment):
+    notebook = read_notebook(assignment.source_path())
+    first_code = next(c for c in notebook.cells if c.cell_type == "code")
+    assert nbgrader_meta(first_code).get("locked"), "the setup cell must be read-only"
+    source = first_code.source
+    assert 'if "google.colab" in sys.modules:' in source
+    assert f'%pip install --quiet "{COURSE.package_pip_spec()}"' in source
+    assert "torch" not in source.split("env.report_environment")[0], "Colab ships torch: don't install it"
+    assert "env.report_environment(" in source
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_exercise_has_a_visible_and_a_hidden_test(assignment):
+    notebook = read_notebook(assignment.source_path())
+    solutions = [nbgrader_meta(c)["grade_id"] for c in notebook.cells if nbgrader_meta(c).get("solution")]
+    tests = {nbgrader_meta(c)["grade_id"]: c.source for c in notebook.cells if nbgrader_meta(c).get("grade")}
+    assert len(solutions) >= 4
+    hidden = [gid for gid, src in tests.items() if "### BEGIN HIDDEN TESTS" in src]
+    visible = [gid for gid, src in tests.items() if "### BEGIN HIDDEN TESTS" not in src]
+    assert len(hidden) >= len(solutions) and len(visible) >= len(solutions)
+    for gid, src in tests.items():
+        assert re.match(r'\s*"""[^\n]+"""', src), f"{gid}: a grade cell starts with a one-line docstring"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_notebooks_are_stored_without_outputs(assignment):
+    for path in (assignment.source_path(), assignment.release_path()):
+        notebook = read_notebook(path)
+        assert all(not c.get("outputs") and c.get("execution_count") is None
+                   for c in notebook.cells if c.cell_type == "code"), path
+
+
+def test_readme_notebook_table_is_generated_from_the_course_settings():
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    assert render_readme(readme, COURSE) == readme, "README's table is stale: run `make readme`"
+    for assignment in COURSE.assignments:
+        assert COURSE.colab_url(assignment) in readme
+
+
+def test_colab_links_point_at_release_notebooks_that_exist():
+    for assignment in COURSE.assignments:
+        url = COURSE.colab_url(assignment)
+        relative = url.split(f"/blob/{COURSE.branch}/", 1)[1]
+        assert (REPO_ROOT / relative).is_file(), url
+
+
+def _pins(lines):
+    return {line.strip() for line in lines if re.match(r"^[A-Za-z0-9_.\-\[\]]+==\S+$", line.strip())}
+
+
+def test_environment_yml_pins_the_same_packages_as_the_lock():
+    lock = _pins((REPO_ROOT / "requirements.lock").read_text().splitlines())
+    conda_pip = _pins(line.strip().removeprefix("- ") for line in (REPO_ROOT / "environment.yml").read_text().splitlines())
+    assert lock and lock == conda_pip, "run `make environment.yml` after changing requirements.lock"
+
+
+def test_every_lock_line_is_an_exact_pin():
+    lines = [l for l in (REPO_ROOT / "requirements.lock").read_text().splitlines() if l.strip() and not l.startswith("#")]
+    assert lines and all(re.match(r"^[A-Za-z0-9_.\-]+==\S+$", l) for l in lines), "every dependency must be pinned with =="
+
+
+def test_lock_pins_the_frameworks_the_course_was_written_for():
+    lock = (REPO_ROOT / "requirements.lock").read_text()
+    for pin in ("torch==2.14.1", "torchvision==0.29.1", "nbgrader==0.9.6"):
+        assert pin in lock
+    assert re.search(r"^tensorflow==2\.21\.", lock, re.M) and re.search(r"^keras==3\.15\.", lock, re.M)
+
+
+def test_ci_runs_the_test_command_named_in_the_readme():
+    ci = (REPO_ROOT / ".ci" / "run").read_text()
+    readme = (REPO_ROOT / "README.md").read_text()
+    assert "make test" in ci and "make test" in readme and "make lab" in readme

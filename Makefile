@@ -5,11 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # nbgrader runs `alembic` from PATH on first database use.
 RUN := PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python
+# Jupyter refuses to run as root unless told; containers and Colab-like VMs often are root.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: lab test venv release readme lock clean
 
 lab: release  ## install, build the student release and start JupyterLab on the course
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --no-browser --ServerApp.root_dir="$(CURDIR)"
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --no-browser $(ALLOW_ROOT) --ServerApp.root_dir="$(CURDIR)"
 
 test: venv  ## install or update the environment, then run the whole test suite
 	$(RUN) -m pytest

@@ -103,7 +103,7 @@ def plot_loss_surface(
     values = np.array([[loss(np.array([b, m])) for b in intercepts] for m in slopes])
     levels = np.geomspace(max(values.min(), 1e-3), values.max(), 25)
     contours = ax.contourf(intercepts, slopes, values, levels=levels, cmap="viridis", norm="log")
-    plt.colorbar(contours, ax=ax, label="loss L[φ] (log scale)")
+    plt.colorbar(contours, ax=ax, label="loss L[φ] (log scale)", format="%.3g")
     if path is not None:
         ax.plot(path[:, 0], path[:, 1], "w.-", markersize=3, label="gradient descent")
         ax.plot(path[0, 0], path[0, 1], "wo", label="start")
@@ -139,4 +139,52 @@ def plot_losses(
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend()
+    return ax
+
+
+def plot_decision_boundary(
+    x: np.ndarray,
+    labels: np.ndarray,
+    predict_proba: Callable[[np.ndarray], np.ndarray],
+    ax: Axes | None = None,
+    title: str = "Decision boundary",
+    grid_size: int = 150,
+    margin: float = 0.5,
+) -> Axes:
+    """Shade a binary classifier's probability over the plane and draw its 0.5 contour.
+
+    Args:
+        x: float array, shape (N, 2), the points to scatter.
+        labels: int array, shape (N,), values 0 or 1.
+        predict_proba: maps an array of shape (M, 2) to the probability of class 1, shape (M,).
+            A hard classifier that returns 0 or 1 works too.
+        grid_size: number of grid points along each axis.
+        margin: how far the grid reaches beyond the data on every side.
+
+    Returns:
+        The axes drawn on.
+
+    Introduced in 02_logistic_regression.
+    """
+    ax = _axes(ax)
+    x = np.asarray(x, dtype=float)
+    labels = np.asarray(labels)
+    x0 = np.linspace(x[:, 0].min() - margin, x[:, 0].max() + margin, grid_size)
+    x1 = np.linspace(x[:, 1].min() - margin, x[:, 1].max() + margin, grid_size)
+    grid0, grid1 = np.meshgrid(x0, x1)
+    probs = np.asarray(predict_proba(np.column_stack([grid0.ravel(), grid1.ravel()])), dtype=float)
+    probs = probs.reshape(grid0.shape)
+    filled = ax.contourf(grid0, grid1, probs, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35)
+    plt.colorbar(filled, ax=ax, label="P(class 1)")
+    if probs.min() < 0.5 < probs.max():
+        ax.contour(grid0, grid1, probs, levels=[0.5], colors="k", linewidths=2)
+    for value, color in ((0, "tab:blue"), (1, "tab:red")):
+        chosen = labels == value
+        ax.scatter(x[chosen, 0], x[chosen, 1], color=color, edgecolor="k", s=25, label=f"class {value}")
+    ax.set_xlim(x0[0], x0[-1])
+    ax.set_ylim(x1[0], x1[-1])
+    ax.set_title(title)
+    ax.set_xlabel("feature $x_1$")
+    ax.set_ylabel("feature $x_2$")
+    ax.legend(loc="upper left")
     return ax

@@ -9,13 +9,14 @@ Introduced in 01_linear_regression.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import os
 import platform
 import random
 import sys
-from typing import TypeVar
+from typing import Iterator, TypeVar
 
 import numpy as np
 
@@ -152,3 +153,35 @@ def report_environment(frameworks: tuple[str, ...] = ("numpy",)) -> dict[str, st
     else:
         print(f"{'gpu':>10}: none, running on the CPU. {GPU_HINT}")
     return info
+
+
+@contextlib.contextmanager
+def silence_native_stderr() -> Iterator[None]:
+    """Send what C/C++ code writes to file descriptor 2 to /dev/null for the duration of a block.
+
+    TensorFlow's native logger prints start-up lines (oneDNN, CUDA probing) to stderr
+    before ``TF_CPP_MIN_LOG_LEVEL`` takes effect; notebooks import it inside this block
+    so that no cell shows stderr output. Python exceptions still propagate normally.
+
+    Introduced in 05_keras_vs_pytorch.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def detect_framework_device(framework: str) -> str:
+    """Where ``framework`` ('torch' or 'tf') will train: 'cuda'/'gpu' or 'cpu'. Imports that framework.
+
+    Introduced in 05_keras_vs_pytorch.
+    """
+    from dlcourse.backend import load_backend
+
+    return load_backend(framework).detect_device()

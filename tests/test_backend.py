@@ -1,0 +1,146 @@
+"""Tests of the framework seam dlcourse.backend: parallel APIs, the shared CNN, training and evaluation.
+
+TensorFlow runs in a subprocess so that it never shares the pytest process with torch
+(see torch_backend: Triton and TensorFlow must be loaded in a fixed order).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+BACKEND_DIR = Path(__file__).resolve().parents[1] / "utils" / "dlcourse" / "backend"
+
+
+def public_functions(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [node.name for node in tree.body if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")]
+
+
+def test_backends_are_parallel_name_for_name_in_the_same_order():
+    torch_names = public_functions(BACKEND_DIR / "torch_backend.py")
+    tf_names = public_functions(BACKEND_DIR / "tf_backend.py")
+    assert torch_names == tf_names
+    assert {"build_cnn", "train_epochs", "evaluate", "count_parameters", "peak_device_memory"} <= set(torch_names)
+
+
+def test_importing_the_backend_package_imports_no_framework():
+    code = ("import sys, dlcourse.backend; "
+            "print(sorted(m for m in ('torch', 'tensorflow', 'keras') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_load_backend_rejects_unknown_frameworks():
+    from dlcourse.backend import load_backend
+
+    with pytest.raises(ValueError, match="unknown framework 'jax'"):
+        load_backend("jax")
+
+
+@pytest.fixture(scope="module")
+def torch_backend():
+    pytest.importorskip("torch")
+    from dlcourse.backend import load_backend
+
+    return load_backend("torch")
+
+
+def test_torch_cnn_has_118346_parameters_and_maps_to_ten_logits(torch_backend):
+    import torch
+
+    model = torch_backend.build_cnn()
+    assert torch_backend.count_parameters(model) == 118_346
+    assert tuple(model(torch.zeros(3, 1, 28, 28)).shape) == (3, 10)
+    assert torch_backend.count_parameters(torch_backend.build_cnn("same", 1000)) == 3_199_106
+
+
+def test_torch_describe_layers_reports_shapes(torch_backend):
+    layers = torch_backend.describe_layers(torch_backend.build_cnn())
+    convs = [layer for layer in layers if layer["kind"] == "conv2d"]
+    assert [c["output"] for c in convs] == [(32, 24, 24), (64, 8, 8)]
+    assert convs[0]["kernel"] == (5, 5)
+
+
+def test_torch_training_lowers_the_loss_and_evaluation_leaves_eval_mode(torch_backend):
+    torch_backend.set_seed(0)
+    rng = np.random.default_rng(0)
+    x = rng.random((128, 28, 28, 1), dtype=np.float32)
+    y = (x.reshape(128, -1).mean(axis=1) > 0.5).astype(np.int64)
+    model = torch_backend.build_cnn()
+    history = torch_backend.train_epochs(model, x, y, epochs=3, batch_size=32)
+    assert history["steps"] == 12 and history["loss"][-1] < history["loss"][0]
+    loss, accuracy = torch_backend.evaluate(model, x, y)
+    assert not model.training and 0.0 <= accuracy <= 1.0 and np.isfinite(loss)
+
+
+def test_torch_snapshot_and_restore_undo_a_warm_up(torch_backend):
+    import torch
+
+    model = torch_backend.build_cnn()
+    saved = torch_backend.snapshot_weights(model)
+    torch_backend.train_epochs(model, np.zeros((64, 28, 28, 1), np.float32), np.zeros(64), max_steps=2)
+    torch_backend.restore_weights(model, saved)
+    assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), saved.values()))
+
+
+def test_torch_peak_device_memory_is_none_on_the_cpu(torch_backend):
+    if torch_backend.detect_device() == "cpu":
+        assert torch_backend.peak_device_memory() is None
+
+
+TF_SCRIPT = """
+import json, numpy as np
+from dlcourse.backend import load_backend
+b = load_backend("tf")
+b.set_seed(0)
+model = b.build_cnn()
+rng = np.random.default_rng(0)
+x = rng.random((128, 28, 28, 1), dtype=np.float32)
+y = (x.reshape(128, -1).mean(axis=1) > 0.5).astype(np.int64)
+before = b.snapshot_weights(model)
+b.train_epochs(model, x, y, max_steps=2)
+b.restore_weights(model, before)
+restored = all(np.array_equal(w, v) for w, v in zip(model.get_weights(), before))
+history = b.train_epochs(model, x, y, epochs=3, batch_size=32)
+loss, accuracy = b.evaluate(model, x, y)
+print(json.dumps({"params": b.count_parameters(model), "paper": b.count_parameters(b.build_cnn("same", 1000)),
+                  "shape": list(model(x[:3]).shape), "losses": history["loss"], "restored": restored,
+                  "lr": float(model.optimizer.learning_rate), "accuracy": accuracy,
+                  "convs": [l["output"] for l in b.describe_layers(model) if l["kind"] == "conv2d"],
+                  "device": b.detect_device(), "peak": b.peak_device_memory()}))
+"""
+
+
+@pytest.fixture(scope="module")
+def tf_result():
+    pytest.importorskip("tensorflow")
+    done = subprocess.run([sys.executable, "-c", TF_SCRIPT], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_keras_cnn_matches_the_torch_parameter_count(tf_result):
+    _, result = tf_result
+    assert result["params"] == 118_346 and result["paper"] == 3_199_106
+    assert result["shape"] == [3, 10]
+    assert result["convs"] == [[32, 24, 24], [64, 8, 8]]
+
+
+def test_keras_training_lowers_the_loss_and_restore_keeps_the_learning_rate(tf_result):
+    _, result = tf_result
+    assert result["losses"][-1] < result["losses"][0]
+    assert result["restored"] and result["lr"] == pytest.approx(1e-3)
+    if result["device"] == "cpu":
+        assert result["peak"] is None
+
+
+def test_importing_the_tf_backend_writes_nothing_to_stderr(tf_result):
+    done, _ = tf_result
+    assert done.stderr == ""

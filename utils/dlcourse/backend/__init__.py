@@ -1,0 +1,27 @@
+"""The framework seam: one module per framework, parallel name for name and in the same order.
+
+``torch_backend`` and ``tf_backend`` both provide::
+
+    detect_device, set_seed, set_threads, build_cnn, count_parameters, describe_layers,
+    to_inputs, train_epochs, evaluate, snapshot_weights, restore_weights, synchronize,
+    reset_peak_device_memory, peak_device_memory
+
+Notebooks and the benchmark harness call only these names. Importing this package
+imports no framework; ``load_backend("torch")`` imports the one asked for.
+
+Introduced in 05_keras_vs_pytorch.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+FRAMEWORKS = {"torch": "dlcourse.backend.torch_backend", "tf": "dlcourse.backend.tf_backend"}
+
+
+def load_backend(framework: str) -> ModuleType:
+    """The backend module for ``"torch"`` or ``"tf"`` (imports that framework)."""
+    if framework not in FRAMEWORKS:
+        raise ValueError(f"unknown framework {framework!r}; expected one of {sorted(FRAMEWORKS)}")
+    return importlib.import_module(FRAMEWORKS[framework])

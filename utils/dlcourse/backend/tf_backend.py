@@ -12,9 +12,16 @@ from __future__ import annotations
 import os
 import time
 
+import sys
+
 import numpy as np
 
 from dlcourse.env import silence_native_stderr
+
+if "torch" in sys.modules and "triton" not in sys.modules:
+    # Triton's native library clashes with TensorFlow's when it is loaded after it (a segfault in
+    # PyTorch's first optimizer step): load it now, through torch._dynamo, before TensorFlow.
+    import torch._dynamo  # noqa: F401
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 with silence_native_stderr():

@@ -1,6 +1,7 @@
 """PyTorch side of the framework seam; parallel, name for name, to ``tf_backend``.
 
-Import this module (or torch and torch._dynamo) before TensorFlow when a process needs both.
+A process that needs both frameworks must load Triton (through ``torch._dynamo``) before
+TensorFlow, or hide it; ``tf_backend`` and this module each take care of that on import.
 Images enter as float32 arrays (N, 28, 28, 1) or (N, 1, 28, 28) in [0, 1]; labels as int arrays (N,).
 
 Introduced in 05_keras_vs_pytorch.
@@ -19,7 +20,6 @@ if "tensorflow" in sys.modules and "triton" not in sys.modules:
     # the first optimizer step). This course never compiles Triton kernels, so hide it from torch.
     sys.modules["triton"] = None
 import torch  # noqa: E402
-import torch._dynamo  # noqa: E402,F401  (loads Triton now, before any later TensorFlow import)
 from torch import nn  # noqa: E402
 
 FRAMEWORK = "PyTorch"

@@ -1,0 +1,70 @@
+"""One benchmark run in its own process: ``python -m dlcourse.bench_worker '<json config>'``.
+
+Started by ``dlcourse.bench.run_in_fresh_process``; prints one JSON line with the measurements.
+
+Introduced in 05_keras_vs_pytorch.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+
+import numpy as np
+
+
+def peak_rss_bytes() -> int:
+    """Peak resident memory of this process so far (ru_maxrss is KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak if sys.platform == "darwin" else peak * 1024)
+
+
+def run(config: dict) -> dict:
+    """Seed, warm up (untimed), restore the initial weights, time the training loop, evaluate."""
+    from dlcourse.backend import load_backend
+
+    backend = load_backend(config["backend"])
+    backend.set_threads(config["threads"])
+    backend.set_seed(config["seed"])
+    with np.load(config["data"]) as data:
+        x_train, y_train = data["x_train"], data["y_train"].astype(np.int64)
+        x_test, y_test = data["x_test"], data["y_test"].astype(np.int64)
+    if x_train.dtype == np.uint8:
+        x_train, x_test = x_train.astype(np.float32) / 255.0, x_test.astype(np.float32) / 255.0
+    if x_train.ndim == 3:
+        x_train, x_test = x_train[..., None], x_test[..., None]
+    device = backend.detect_device()
+    x_train, x_test = backend.to_inputs(x_train, device), backend.to_inputs(x_test, device)
+    model = backend.build_cnn(**config["model"])
+    initial = backend.snapshot_weights(model)
+    if config["warmup_steps"]:
+        backend.train_epochs(model, x_train, y_train, batch_size=config["batch_size"],
+                             learning_rate=config["learning_rate"], max_steps=config["warmup_steps"])
+        backend.restore_weights(model, initial)
+    backend.set_seed(config["seed"])
+    backend.reset_peak_device_memory()
+    start = time.perf_counter()
+    history = backend.train_epochs(model, x_train, y_train, epochs=config["epochs"], batch_size=config["batch_size"],
+                                   learning_rate=config["learning_rate"])
+    backend.synchronize()
+    seconds = time.perf_counter() - start
+    test_loss, test_accuracy = backend.evaluate(model, x_test, y_test)
+    return {"backend": config["backend"], "device": device, "train_seconds": seconds, "steps": history["steps"],
+            "examples": len(y_train) * config["epochs"], "final_train_loss": history["loss"][-1],
+            "test_loss": test_loss, "test_accuracy": test_accuracy,
+            "parameters": backend.count_parameters(model),
+            "forward_flops": _forward_flops(backend, model), "peak_rss_bytes": peak_rss_bytes(),
+            "peak_device_bytes": backend.peak_device_memory()}
+
+
+def _forward_flops(backend, model) -> int:
+    """FLOPs of one forward pass, counted from the model's layers."""
+    from dlcourse.bench import count_flops
+
+    return count_flops(backend.describe_layers(model))
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(json.loads(sys.argv[1]))))

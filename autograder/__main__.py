@@ -1,4 +1,4 @@
-"""Command line of the instructor tooling: `python -m autograder {release,readme,grade} ...`."""
+"""Command line of the instructor tooling: `python -m autograder {release,readme,grade,export} ...`."""
 
 from __future__ import annotations
 
@@ -38,10 +38,26 @@ def _readme(args: argparse.Namespace) -> int:
 
 def _grade(args: argparse.Namespace) -> int:
     from autograder.grade import grade_submissions
+    from autograder.settings import GradingSettings
 
     course = load_course()
-    rows = grade_submissions(Path(args.submissions), course.assignment(args.assignment), Path(args.out), jobs=args.jobs)
+    settings = GradingSettings(
+        cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout, memory_limit_mb=args.memory_mb,
+        max_output_bytes=args.max_output_bytes, fast_mode_variable=course.fast_mode_variable,
+    )
+    rows = grade_submissions(Path(args.submissions), course.assignment(args.assignment), Path(args.out),
+                             jobs=args.jobs, settings=settings)
+    if not rows:
+        print(f"no files found in {args.submissions}; pass the folder or .zip of downloaded notebooks")
     return 0 if rows else 1
+
+
+def _export(args: argparse.Namespace) -> int:
+    from autograder.export import export_gradebook
+
+    path = export_gradebook(Path(args.out), Path(args.to) if args.to else None)
+    print(f"exported {path}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,7 +74,15 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--assignment", required=True, help="assignment id, e.g. 01_linear_regression")
     grade.add_argument("--jobs", type=int, default=1, help="submissions graded in parallel (default 1)")
     grade.add_argument("--out", default="grading", help="output folder for grades.csv and feedback (default grading/)")
+    grade.add_argument("--cell-timeout", type=float, default=300, help="seconds one cell may run (default 300)")
+    grade.add_argument("--notebook-timeout", type=float, default=900, help="seconds one notebook may run (default 900)")
+    grade.add_argument("--memory-mb", type=int, default=6144, help="memory one kernel may use, MiB (default 6144)")
+    grade.add_argument("--max-output-bytes", type=int, default=200_000, help="output kept per cell (default 200000)")
     grade.set_defaults(run=_grade)
+    export = commands.add_parser("export", help="export the gradebook of a grading run to CSV (nbgrader's format)")
+    export.add_argument("--out", default="grading", help="the folder given to `grade --out` (default grading/)")
+    export.add_argument("--to", default=None, help="CSV file to write (default OUT/gradebook_export.csv)")
+    export.set_defaults(run=_export)
     return parser
 
 

@@ -1,0 +1,28 @@
+"""WriteGradesCsv: one row per submitted file in OUT/grades.csv."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import asdict
+
+from autograder.grade_row import CSV_COLUMNS, GradeRow
+from autograder.steps.base import Step
+
+
+class WriteGradesCsv(Step):
+    """Write grades.csv with the columns student_id, assignment, notebook, score, max_score, status, message."""
+
+    requires = ("results", "out", "template")
+    provides = ("rows",)
+
+    def run(self, state) -> None:
+        state.rows = [
+            GradeRow(r.submission.student_id, state.template.assignment_id, r.submission.label,
+                     round(r.score, 4), round(r.max_score, 4), r.status, r.message)
+            for r in sorted(state.results, key=lambda r: (r.submission.student_id, r.submission.original_name))
+        ]
+        path = state.out / "grades.csv"
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
+            writer.writeheader()
+            writer.writerows(asdict(row) for row in state.rows)

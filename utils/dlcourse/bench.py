@@ -120,8 +120,11 @@ def run_in_fresh_process(backend: str, data_path: str | Path, epochs: int = 1, b
 
 
 def compare_frameworks(backends: Sequence[str], data_path: str | Path, repeats: int = 3,
-                       progress: bool = True, **options) -> dict[str, list[dict]]:
+                       progress: bool = True, seed: int = 0, **options) -> dict[str, list[dict]]:
     """Run every backend ``repeats`` times, alternating them, each run in a fresh process.
+
+    Repeat r uses seed ``seed + r`` for every backend, so the spread of the accuracy reflects
+    different initialisations and shuffles, and both frameworks see the same seeds.
 
     Args:
         options: passed on to ``run_in_fresh_process`` (epochs, batch_size, model, threads, ...).
@@ -133,8 +136,8 @@ def compare_frameworks(backends: Sequence[str], data_path: str | Path, repeats: 
         from tqdm.auto import tqdm
         runs = tqdm(runs, desc="benchmark runs")
     results: dict[str, list[dict]] = {backend: [] for backend in backends}
-    for _, backend in runs:
-        results[backend].append(run_in_fresh_process(backend, data_path, **options))
+    for repeat, backend in runs:
+        results[backend].append(run_in_fresh_process(backend, data_path, seed=seed + repeat, **options))
     return results
 
 
@@ -176,3 +179,35 @@ def temporary_data_file(x_train, y_train, x_test, y_test) -> Path:
     """``save_arrays`` into a new temporary folder; returns the file's path."""
     folder = Path(tempfile.mkdtemp(prefix="dlcourse-bench-"))
     return save_arrays(folder / "data.npz", x_train, y_train, x_test, y_test)
+
+
+def describe_comparison(summary: dict[str, dict]) -> list[str]:
+    """Conclusions computed from two frameworks' measurements, one sentence per quantity.
+
+    A difference counts as real only when it exceeds the spread of the runs (the sum of the
+    two standard deviations); with a single run every difference is reported as tentative.
+
+    Args:
+        summary: ``summarize`` output for exactly two backends.
+    """
+    if len(summary) != 2:
+        raise ValueError(f"describe_comparison compares two frameworks; got {len(summary)}")
+    first, second = summary.values()
+    single = min(first["runs"], second["runs"]) < 2
+    sentences = []
+    for key, noun, better, unit, scale in (("seconds", "training time", "faster", " s", 1.0),
+                                           ("accuracy", "test accuracy", "more accurate", " points", 100.0),
+                                           ("peak_rss_mb", "peak host memory", "leaner", " MiB", 1.0)):
+        (m1, s1), (m2, s2) = first[key], second[key]
+        lower_is_better = key != "accuracy"
+        winner, loser = (first, second) if (m1 < m2) == lower_is_better else (second, first)
+        gap = abs(m1 - m2) * scale
+        noise = (s1 + s2) * scale
+        verdict = ("tentative: one run each, so the spread is unknown" if single else
+                   "larger than the run-to-run spread" if gap > noise else
+                   f"within the run-to-run spread ({noise:.2f}{unit}), so not a real difference")
+        detail = f"{winner['label']} was {better} by {gap:.{1 if key == 'peak_rss_mb' else 2}f}{unit}"
+        if key != "accuracy":
+            detail += f" (x{max(m1, m2) / max(min(m1, m2), 1e-12):.2f})"
+        sentences.append(f"{noun[0].upper() + noun[1:]}: {detail}; {verdict}.")
+    return sentences

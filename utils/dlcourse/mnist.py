@@ -350,3 +350,14 @@ def take_subset(data: ImageData, n_train: int, n_test: int, seed: int = 0) -> Im
     test = np.sort(rng.permutation(len(data.y_test))[:n_test])
     return ImageData(data.name, data.x_train[train], data.y_train[train], data.x_test[test],
                      data.y_test[test], f"{data.origin}, subset", data.class_names)
+
+
+def network_available(host: str = "storage.googleapis.com", port: int = 443, timeout: float = 3.0) -> bool:
+    """True when a TCP connection to ``host`` opens within ``timeout`` seconds (False offline, quickly)."""
+    import socket
+
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False

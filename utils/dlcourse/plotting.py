@@ -188,3 +188,62 @@ def plot_decision_boundary(
     ax.set_ylabel("feature $x_2$")
     ax.legend(loc="upper left")
     return ax
+
+
+def plot_image_grid(
+    images: np.ndarray,
+    labels: Sequence[int],
+    class_names: Sequence[str] | None = None,
+    n_columns: int = 8,
+    title: str = "Sample images",
+) -> plt.Figure:
+    """Grey images in a grid, each titled with its label (or class name).
+
+    Args:
+        images: shape (N, H, W), any numeric type; N images are drawn.
+        labels: N integer labels.
+        class_names: names indexed by label; the label itself when None.
+
+    Introduced in 05_keras_vs_pytorch.
+    """
+    n_rows = -(-len(images) // n_columns)
+    fig, axes = plt.subplots(n_rows, n_columns, figsize=(1.3 * n_columns, 1.5 * n_rows), squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for ax, image, label in zip(axes.ravel(), images, labels):
+        ax.imshow(image, cmap="gray_r")
+        ax.set_title(class_names[int(label)] if class_names is not None else str(int(label)), fontsize=9)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_framework_comparison(summary: Mapping[str, Mapping], title: str = "Frameworks side by side") -> np.ndarray:
+    """Three bar charts with mean ± std error bars: test accuracy, training time, peak host memory.
+
+    Args:
+        summary: ``dlcourse.bench.summarize`` output, {backend: {label, accuracy, seconds, peak_rss_mb, ...}}
+            where each measurement is a (mean, std) pair.
+    Returns:
+        The array of three axes.
+
+    Introduced in 05_keras_vs_pytorch.
+    """
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+    items = list(summary.values())
+    names = [item["label"] for item in items]
+    panels = [("accuracy", 100.0, "test accuracy (%)"), ("seconds", 1.0, "training time (s)"),
+              ("peak_rss_mb", 1.0, "peak host memory (MiB)")]
+    colors = plt.cm.tab10(np.arange(len(items)))
+    for ax, (key, scale, label) in zip(axes, panels):
+        means = [scale * item[key][0] for item in items]
+        stds = [scale * item[key][1] for item in items]
+        ax.bar(names, means, yerr=stds, capsize=6, color=colors)
+        for x_position, value in enumerate(means):
+            ax.annotate(f"{value:.1f}", (x_position, value), ha="center", va="bottom", fontsize=9,
+                        xytext=(0, 3), textcoords="offset points")
+        ax.set_ylabel(label)
+        ax.set_title(label[0].upper() + label[1:])
+    fig.suptitle(title)
+    fig.tight_layout()
+    return axes

@@ -29,15 +29,17 @@ class Step:
 
 def check_order(steps: Iterable[type[Step]], available: Iterable[str] = ()) -> None:
     """Raise PipelineOrderError unless every step's inputs are produced by the steps before it."""
+    steps = list(steps)
     have = set(available)
     earlier: list[str] = []
-    for step in steps:
+    for position, step in enumerate(steps):
         missing = [name for name in step.requires if name not in have]
         if missing:
-            producers = ", ".join(missing)
+            later = [s.__name__ for s in steps[position + 1:] if set(s.provides) & set(missing)]
+            where = f"move it after {', '.join(later)}" if later else "add a step that provides them"
             raise PipelineOrderError(
-                f"{step.__name__} needs {producers}, which no step before it provides "
-                f"(before it: {', '.join(earlier) or 'nothing'}); move it after the step that provides {producers}"
+                f"{step.__name__} needs {', '.join(missing)}, which no step before it provides "
+                f"(before it: {', '.join(earlier) or 'nothing'}); {where}"
             )
         have.update(step.provides)
         earlier.append(step.__name__)

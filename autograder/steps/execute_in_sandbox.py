@@ -28,7 +28,7 @@ def describe_exit(returncode: int | None) -> str:
 
 
 class ExecuteInSandbox(Step):
-    """Execute in a sandbox: one kernel per submission, cwd and HOME in a temporary folder, limits enforced."""
+    """Execute in sandbox: one kernel per submission, cwd and HOME in a temporary folder, limits enforced."""
 
     requires = ("graded",)
     provides = ("executed", "guard")

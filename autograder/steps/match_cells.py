@@ -97,7 +97,7 @@ def align(template: NotebookTemplate, cells: list) -> CellMatches:
 
 
 class MatchCells(Step):
-    """Match cells to the release, so stripped metadata, copies into a fresh notebook and moved cells still grade."""
+    """Match cells: pair them with the release's, so stripped metadata, copies into a fresh notebook and moved cells still grade."""
 
     requires = ("notebook",)
     provides = ("matches",)

@@ -15,7 +15,7 @@ from autograder.template import AssignmentTemplate, build_notebook_template
 
 
 class PrepareAssignment(Step):
-    """Prepare the assignment: register it in the run's gradebook and build the template once."""
+    """Prepare assignment: register it in the run's gradebook and build the template, once per run."""
 
     requires = ("assignment", "out")
     provides = ("template", "db_url")

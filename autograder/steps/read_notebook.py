@@ -44,7 +44,7 @@ def notebook_from_json(data) -> nbformat.NotebookNode:
 
 
 class ReadNotebook(Step):
-    """Read the notebook: a missing, empty, oversized or non-JSON file becomes a clear error."""
+    """Read notebook: parse the file; a missing, empty, oversized or non-JSON file becomes a clear error."""
 
     requires = ("submission",)
     provides = ("notebook",)

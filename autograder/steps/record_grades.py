@@ -11,7 +11,7 @@ from autograder.steps.base import Step
 
 
 class RecordGrades(Step):
-    """Record grades in OUT/gradebook.db: one submission per student, replaced on each run, so reruns are identical."""
+    """Record grades: OUT/gradebook.db gets one submission per student, replaced on each run, so reruns are identical."""
 
     requires = ("results", "db_url", "template")
     provides = ("recorded",)

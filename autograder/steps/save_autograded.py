@@ -8,7 +8,7 @@ from autograder.steps.base import Step
 
 
 class SaveAutograded(Step):
-    """Save the autograded notebook to OUT/autograded/<student>/<notebook>.ipynb."""
+    """Save autograded: the executed notebook to OUT/autograded/<student>/<notebook>.ipynb."""
 
     requires = ("executed", "cells")
     provides = ("autograded_path",)

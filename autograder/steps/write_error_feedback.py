@@ -7,7 +7,7 @@ from autograder.steps.write_feedback import error_page
 
 
 class WriteErrorFeedback(Step):
-    """Write error feedback to OUT/feedback/<student>/<notebook>.html with the reason."""
+    """Write error feedback: OUT/feedback/<student>/<notebook>.html saying why the file was not graded."""
 
     requires = ("submission", "error")
     provides = ("feedback_path",)

@@ -58,7 +58,7 @@ def student_view(executed, template) -> nbformat.NotebookNode:
 
 
 class WriteFeedback(Step):
-    """Write feedback to OUT/feedback/<student>/<notebook>.html: scores per test, [FAIL] messages, no hidden tests."""
+    """Write feedback: OUT/feedback/<student>/<notebook>.html with scores per test, [FAIL] messages, no hidden tests."""
 
     requires = ("executed", "cells")
     provides = ("feedback_path",)

@@ -10,7 +10,7 @@ from autograder.steps.base import Step
 
 
 class WriteGradesCsv(Step):
-    """Write grades.csv with the columns student_id, assignment, notebook, score, max_score, status, message."""
+    """Write grades csv: OUT/grades.csv with student_id, assignment, notebook, score, max_score, status, message."""
 
     requires = ("results", "out", "template")
     provides = ("rows",)

@@ -37,7 +37,7 @@ def save_histogram(results, max_score: float, path) -> None:
 
 
 class WriteSummary(Step):
-    """Write the summary: one line per file, pass rate per test, OUT/score_histogram.png."""
+    """Write summary: one line per file, pass rate per test, OUT/score_histogram.png."""
 
     requires = ("rows", "results", "out", "template")
     provides = ()

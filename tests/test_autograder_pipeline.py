@@ -1,0 +1,42 @@
+"""The pipelines: listed in one place, in an order the steps' declarations allow."""
+
+import re
+
+import pytest
+
+from autograder import pipeline
+from autograder.steps.base import PipelineOrderError, check_order
+from autograder.steps.execute_in_sandbox import ExecuteInSandbox
+from autograder.steps.match_cells import MatchCells
+from autograder.steps.read_notebook import ReadNotebook
+from autograder.steps.restore_tests import RestoreTests
+from autograder.steps.score_cells import ScoreCells
+
+ALL_STEPS = pipeline.RUN_STEPS + pipeline.SUBMISSION_STEPS + pipeline.UNGRADABLE_STEPS
+
+
+def test_listed_pipelines_satisfy_their_ordering_constraints():
+    check_order(pipeline.SUBMISSION_STEPS, pipeline.SUBMISSION_INPUTS)
+    check_order(pipeline.RUN_STEPS, pipeline.RUN_INPUTS)
+
+
+def test_scoring_before_execution_is_rejected_with_the_missing_input():
+    with pytest.raises(PipelineOrderError, match=r"ScoreCells needs executed, guard.*ExecuteInSandbox"):
+        check_order((ReadNotebook, MatchCells, RestoreTests, ScoreCells, ExecuteInSandbox), pipeline.SUBMISSION_INPUTS)
+
+
+def test_restoring_tests_before_matching_cells_is_rejected():
+    with pytest.raises(PipelineOrderError, match="RestoreTests needs matches"):
+        check_order((ReadNotebook, RestoreTests, MatchCells), pipeline.SUBMISSION_INPUTS)
+
+
+@pytest.mark.parametrize("step", ALL_STEPS, ids=lambda s: s.__name__)
+def test_step_docstring_starts_with_the_step_name(step):
+    words = " ".join(re.findall(r"[A-Z][a-z]*", step.__name__)).lower()
+    assert step.__doc__.lower().startswith(words), f"{step.__name__}: {step.__doc__!r}"
+
+
+@pytest.mark.parametrize("step", ALL_STEPS, ids=lambda s: s.__name__)
+def test_each_step_lives_in_its_own_module(step):
+    module = step.__module__.rsplit(".", 1)[-1]
+    assert module == re.sub(r"(?<!^)([A-Z])", r"_\1", step.__name__).lower()

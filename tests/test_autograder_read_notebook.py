@@ -1,0 +1,52 @@
+"""Reading a submitted file: clear errors for files that are not notebooks."""
+
+import json
+
+import pytest
+
+from autograder.context import GradingContext
+from autograder.settings import GradingSettings
+from autograder.steps.read_notebook import ReadNotebook
+from autograder.submission import GradingError, Submission, SubmissionState
+from autograder.template import AssignmentTemplate, NotebookTemplate
+
+NAME = "01_linear_regression.ipynb"
+CONTEXT = GradingContext(template=AssignmentTemplate("01", {NAME: NotebookTemplate(NAME, ())}),
+                         settings=GradingSettings(), marker="m", guard_source="")
+
+
+def read(tmp_path, content: bytes, notebook=NAME):
+    path = tmp_path / "file"
+    path.write_bytes(content)
+    state = SubmissionState(submission=Submission("s", path, "s/file", notebook, "file"), out=tmp_path)
+    ReadNotebook(CONTEXT).run(state)
+    return state.notebook
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"", "empty file"),
+    (b'{"cells": [', "not valid JSON"),
+    (b"\xff\xfe\x00binary", "not UTF-8"),
+    (b'{"hello": 1}', "not a Jupyter notebook"),
+    (b'{"cells": [], "nbformat": 4}', "without cells"),
+])
+def test_unreadable_files_raise_a_grading_error_that_says_what_to_ask_for(tmp_path, content, words):
+    with pytest.raises(GradingError, match=words) as error:
+        read(tmp_path, content)
+    assert "Download .ipynb" in str(error.value)
+
+
+def test_file_of_no_known_notebook_is_rejected(tmp_path):
+    with pytest.raises(GradingError, match="not a notebook of this assignment"):
+        read(tmp_path, b"{}", notebook=None)
+
+
+def test_sources_stored_as_line_lists_and_odd_cells_are_read(tmp_path):
+    data = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "source": ["x = 1\n", "y = 2"], "metadata": {}, "outputs": []},
+        {"cell_type": "unknown", "source": "?"}, "not a cell",
+        {"cell_type": "markdown", "source": "# Title", "metadata": None},
+    ]}
+    notebook = read(tmp_path, json.dumps(data).encode())
+    assert [c.cell_type for c in notebook.cells] == ["code", "markdown"]
+    assert notebook.cells[0].source == "x = 1\ny = 2"

@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--cell-timeout", type=float, default=300, help="seconds one cell may run (default 300)")
     grade.add_argument("--notebook-timeout", type=float, default=900, help="seconds one notebook may run (default 900)")
     grade.add_argument("--memory-mb", type=int, default=6144, help="memory one kernel may use, MiB (default 6144)")
-    grade.add_argument("--max-output-bytes", type=int, default=200_000, help="output kept per cell (default 200000)")
+    grade.add_argument("--max-output-bytes", type=int, default=1_000_000, help="output kept per cell, bytes (default 1000000)")
     grade.set_defaults(run=_grade)
     export = commands.add_parser("export", help="export the gradebook of a grading run to CSV (nbgrader's format)")
     export.add_argument("--out", default="grading", help="the folder given to `grade --out` (default grading/)")
@@ -87,10 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Parse the command line and run the chosen sub-command."""
+    """Parse the command line and run the chosen sub-command; known problems print one line, not a traceback."""
     _put_environment_on_path()
     args = build_parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except (KeyError, FileNotFoundError, ValueError) as error:
+        message = error.args[0] if isinstance(error, KeyError) and error.args else error
+        print(f"error: {message}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -27,6 +27,8 @@ def grade_submissions(folder: Path, assignment: Assignment, out: Path, jobs: int
     """
     from autograder.pipeline import RUN_STEPS
 
+    if not Path(folder).exists():
+        raise FileNotFoundError(f"{folder} does not exist; pass the folder or .zip of downloaded notebooks")
     settings = replace(settings or GradingSettings(), jobs=jobs)
     scratch = Path(tempfile.mkdtemp(prefix="autograder-run-"))
     state = RunState(assignment=assignment, submissions_path=Path(folder), out=Path(out), settings=settings, scratch=scratch)

@@ -4,7 +4,7 @@ It is installed by one silent request before any student code runs. Before each 
 grader calls ``restore()`` through an execute request's ``user_expressions``, which IPython evaluates
 without the input transformers, AST transformers or ``run_cell`` a student may have replaced. After the
 cell, ``verify()`` reports what the cell itself changed. This is defence in depth, not isolation: code
-in the same process can in principle reach everything (see docs/grading_benchmark.md, "Limits").
+in the same process can in principle reach everything (see autograder/README.md, "Limits").
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ def _autograder_install(module_names, dynamic_prefixes):
     modules = {}
 
     def watch(name, obj):
+        # Functions, classes and modules only: code may rebind its own data globals legitimately.
         if name not in namespaces:
-            namespaces[name] = (obj, dict(vars(obj)))
+            namespaces[name] = (obj, {k: v for k, v in vars(obj).items() if callable(v) or isinstance(v, types.ModuleType)})
             if isinstance(obj, types.ModuleType):
                 modules[name] = obj
 

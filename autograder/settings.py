@@ -18,7 +18,7 @@ class GradingSettings:
     cell_timeout: float = 300.0
     notebook_timeout: float = 900.0
     memory_limit_mb: int = 6144
-    max_output_bytes: int = 200_000
+    max_output_bytes: int = 1_000_000
     fast_mode_variable: str = "DLCOURSE_FAST"
     kernel_name: str = "python3"
     threads_per_kernel: int = 0

@@ -65,3 +65,8 @@ def test_report_pass_prints_the_case_count(capsys):
     checks.report_pass("relu", cases=1)
     checks.report_pass("relu")
     assert capsys.readouterr().out.splitlines() == ["[PASS] relu (3 cases)", "[PASS] relu (1 case)", "[PASS] relu"]
+
+
+def test_a_scalar_is_shown_as_a_plain_number():
+    with pytest.raises(AssertionError, match=r"got 75, expected 0.75\."):
+        checks.check_close("accuracy", np.float64(75.0), 0.75)

@@ -71,3 +71,15 @@ def test_importing_the_package_loads_no_framework():
     code = "import dlcourse, dlcourse.plotting, dlcourse.checks, dlcourse.env, sys; print('torch' in sys.modules, 'tensorflow' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_versions_are_read_without_importing_the_framework():
+    import subprocess
+
+    code = ("from dlcourse import env; import sys; v = env.describe_environment(('tensorflow', 'torch'));"
+            "print(v['tensorflow'], v['torch'], 'tensorflow' in sys.modules, 'torch' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    tf_version, torch_version, tf_loaded, torch_loaded = result.stdout.split()
+    assert tf_version.startswith("2.") and torch_version.startswith("2.")
+    assert (tf_loaded, torch_loaded) == ("False", "False")
+    assert result.stderr == ""

@@ -27,10 +27,12 @@ def _fail(name: str, got: str, expected: str, hint: str) -> AssertionError:
 
 def _describe(value: Any, limit: int = 6) -> str:
     """Short, readable rendering of a value for a failure message."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return f"{float(value):.6g}" if np.issubdtype(value.dtype, np.number) else repr(value.item())
     if isinstance(value, np.ndarray):
         flat = np.array2string(value.ravel()[:limit], precision=4, separator=", ")
         more = ", ..." if value.size > limit else ""
-        return f"{flat[:-1]}{more}] (shape {value.shape})" if value.ndim else flat
+        return f"{flat[:-1]}{more}] (shape {value.shape})"
     if isinstance(value, float):
         return f"{value:.6g}"
     return repr(value)

@@ -10,7 +10,7 @@ Introduced in 01_linear_regression.
 from __future__ import annotations
 
 import contextlib
-import importlib
+import importlib.metadata
 import importlib.util
 import os
 import platform
@@ -75,14 +75,22 @@ def seed_everything(seed: int = 0) -> np.random.Generator:
 
 
 def _module_version(name: str) -> str | None:
-    """Version of an installed module, or None when it is not installed."""
+    """Version of an installed module, or None when it is not installed.
+
+    Reads the installed distribution's metadata instead of importing the module:
+    importing TensorFlow just to print its version is slow and writes to stderr.
+    """
+    loaded = sys.modules.get(name)
+    if loaded is not None:
+        return getattr(loaded, "__version__", "unknown")
     if importlib.util.find_spec(name) is None:
         return None
-    try:
-        module = importlib.import_module(name)
-    except Exception as error:  # a broken install should not break the setup cell
-        return f"broken ({type(error).__name__})"
-    return getattr(module, "__version__", "unknown")
+    for distribution in importlib.metadata.packages_distributions().get(name, [name]):
+        try:
+            return importlib.metadata.version(distribution)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return "unknown"
 
 
 def detect_gpu() -> str | None:

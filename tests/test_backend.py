@@ -27,6 +27,7 @@ def test_backends_are_parallel_name_for_name_in_the_same_order():
     torch_names = public_functions(BACKEND_DIR / "torch_backend.py")
     tf_names = public_functions(BACKEND_DIR / "tf_backend.py")
     assert torch_names == tf_names
+    assert public_functions(BACKEND_DIR / "tf_lowlevel_backend.py") == torch_names
     assert {"build_cnn", "train_epochs", "evaluate", "count_parameters", "peak_device_memory"} <= set(torch_names)
 
 
@@ -144,3 +145,31 @@ def test_keras_training_lowers_the_loss_and_restore_keeps_the_learning_rate(tf_r
 def test_importing_the_tf_backend_writes_nothing_to_stderr(tf_result):
     done, _ = tf_result
     assert done.stderr == ""
+
+
+LOWLEVEL_SCRIPT = """
+import json, numpy as np
+from dlcourse.backend import load_backend
+b = load_backend("tf_lowlevel")
+b.set_seed(0)
+model = b.build_cnn()
+rng = np.random.default_rng(0)
+x = rng.random((96, 28, 28, 1), dtype=np.float32)
+y = (x.reshape(96, -1).mean(axis=1) > 0.5).astype(np.int64)
+before = b.snapshot_weights(model)
+b.train_epochs(model, x, y, max_steps=2)
+b.restore_weights(model, before)
+restored = all(np.array_equal(v.numpy(), w) for v, w in zip(model.trainable_variables, before))
+history = b.train_epochs(model, x, y, epochs=3, batch_size=32)
+print(json.dumps({"params": b.count_parameters(model), "losses": history["loss"], "restored": restored,
+                  "shape": list(model(x[:3]).shape), "accuracy": b.evaluate(model, x, y)[1]}))
+"""
+
+
+def test_lowlevel_tf_backend_trains_the_paper_network():
+    pytest.importorskip("tensorflow")
+    done = subprocess.run([sys.executable, "-c", LOWLEVEL_SCRIPT], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and done.stderr == "", done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["params"] == 3_199_106 and result["shape"] == [3, 10] and result["restored"]
+    assert result["losses"][-1] < result["losses"][0]

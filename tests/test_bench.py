@@ -76,3 +76,16 @@ def test_a_tiny_run_in_a_fresh_process_reports_its_measurements(tmp_path):
 def test_a_failing_worker_raises_with_its_stderr(tmp_path):
     with pytest.raises(RuntimeError, match="worker failed"):
         bench.run_in_fresh_process("torch", tmp_path / "missing.npz", timeout=120)
+
+
+def sample_function(x):
+    """A docstring
+    over two lines."""
+    # a comment
+
+    y = x + 1
+    return y
+
+
+def test_count_code_lines_skips_docstrings_comments_and_blank_lines():
+    assert bench.count_code_lines(sample_function) == 3

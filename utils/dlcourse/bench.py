@@ -211,3 +211,47 @@ def describe_comparison(summary: dict[str, dict]) -> list[str]:
             detail += f" (x{max(m1, m2) / max(min(m1, m2), 1e-12):.2f})"
         sentences.append(f"{noun[0].upper() + noun[1:]}: {detail}; {verdict}.")
     return sentences
+
+
+def count_code_lines(*objects) -> int:
+    """Lines of code of functions or classes: no blank lines, comments or docstrings.
+
+    Args:
+        objects: functions, classes or modules, read with ``inspect.getsource``.
+    """
+    import ast
+    import inspect
+    import textwrap
+
+    total = 0
+    for obj in objects:
+        source = textwrap.dedent(inspect.getsource(obj))
+        docstring_lines = set()
+        for node in ast.walk(ast.parse(source)):
+            body = getattr(node, "body", None)
+            if isinstance(body, list) and body and isinstance(body[0], ast.Expr) \
+                    and isinstance(getattr(body[0], "value", None), ast.Constant) and isinstance(body[0].value.value, str):
+                docstring_lines.update(range(body[0].lineno, body[0].end_lineno + 1))
+        total += sum(1 for number, line in enumerate(source.splitlines(), start=1)
+                     if line.strip() and not line.strip().startswith("#") and number not in docstring_lines)
+    return total
+
+
+def format_runs_table(results: dict[str, list[dict]], device: str) -> str:
+    """A Markdown table shaped like a paper's results table: one row per run, then mean and std.
+
+    Columns: test number, then accuracy and training time (s) for each backend on ``device``.
+    """
+    backends = list(results)
+    header = "| test number | " + " | ".join(f"{LABELS.get(b, b)} accuracy ({device}) | {LABELS.get(b, b)} time (s)"
+                                            for b in backends) + " |"
+    rows = [header, "|---" * (1 + 2 * len(backends)) + "|"]
+    n_runs = min(len(runs) for runs in results.values())
+    for index in range(n_runs):
+        cells = [f"{results[b][index]['test_accuracy']:.4f} | {results[b][index]['train_seconds']:.1f}" for b in backends]
+        rows.append(f"| {index + 1} | " + " | ".join(cells) + " |")
+    for name, position in (("mean", 0), ("std", 1)):
+        cells = [f"{mean_std([r['test_accuracy'] for r in results[b]])[position]:.4f} | "
+                 f"{mean_std([r['train_seconds'] for r in results[b]])[position]:.1f}" for b in backends]
+        rows.append(f"| **{name}** | " + " | ".join(cells) + " |")
+    return "\n".join(rows)

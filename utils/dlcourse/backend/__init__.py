@@ -6,6 +6,9 @@
     to_inputs, train_epochs, evaluate, snapshot_weights, restore_weights, synchronize,
     reset_peak_device_memory, peak_device_memory
 
+``tf_lowlevel_backend`` (notebook 06) provides the same names for a network written with
+tf.Variable, tf.nn operations and tf.GradientTape, without Keras.
+
 Notebooks and the benchmark harness call only these names. Importing this package
 imports no framework; ``load_backend("torch")`` imports the one asked for.
 
@@ -17,7 +20,8 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-FRAMEWORKS = {"torch": "dlcourse.backend.torch_backend", "tf": "dlcourse.backend.tf_backend"}
+FRAMEWORKS = {"torch": "dlcourse.backend.torch_backend", "tf": "dlcourse.backend.tf_backend",
+              "tf_lowlevel": "dlcourse.backend.tf_lowlevel_backend"}
 
 
 def load_backend(framework: str) -> ModuleType:

@@ -51,8 +51,9 @@ def test_is_colab_follows_the_colab_module(monkeypatch):
 def test_report_names_versions_mode_and_gpu_hint(capsys, monkeypatch):
     monkeypatch.setenv(env.FAST_MODE_VARIABLE, "1")
     monkeypatch.setattr(env, "detect_gpu", lambda: None)
-    info = env.report_environment(("numpy", "no_such_module_xyz"))
+    assert env.report_environment(("numpy", "no_such_module_xyz")) is None
     printed = capsys.readouterr().out
+    info = env.describe_environment(("numpy", "no_such_module_xyz"))
     assert info["numpy"] == np.__version__
     assert info["no_such_module_xyz"] is None
     assert "fast (CI)" in printed and "not installed" in printed

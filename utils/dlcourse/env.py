@@ -142,14 +142,14 @@ def describe_environment(frameworks: tuple[str, ...] = ("numpy",)) -> dict[str, 
     return info
 
 
-def report_environment(frameworks: tuple[str, ...] = ("numpy",)) -> dict[str, str | None]:
+def report_environment(frameworks: tuple[str, ...] = ("numpy",)) -> None:
     """Print Python and framework versions, the mode and whether a GPU is present.
 
     Args:
         frameworks: module names whose versions to report.
 
-    Returns:
-        The dict that was printed (see ``describe_environment``).
+    Returns None, so that a setup cell shows only the printed lines; call
+    ``describe_environment`` for the values themselves.
     """
     info = describe_environment(frameworks)
     for key, value in info.items():
@@ -160,7 +160,6 @@ def report_environment(frameworks: tuple[str, ...] = ("numpy",)) -> dict[str, st
         print(f"{'gpu':>10}: {info['gpu']}")
     else:
         print(f"{'gpu':>10}: none, running on the CPU. {GPU_HINT}")
-    return info
 
 
 @contextlib.contextmanager

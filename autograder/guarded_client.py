@@ -42,11 +42,18 @@ class GuardedNotebookClient(NotebookClient):
         self._sizes: dict[int, int] = defaultdict(int)
         self._installed = False
         self._current = -1
+        self.exit_code: int | None = None
 
     async def async_start_new_kernel(self, **kwargs: Any) -> None:
         await super().async_start_new_kernel(**kwargs)
         if self.on_kernel_started is not None:
             self.on_kernel_started(self.km.provisioner.pid)
+
+    async def _async_cleanup_kernel(self) -> None:
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        if process is not None:
+            self.exit_code = process.poll()
+        await super()._async_cleanup_kernel()
 
     async def _request(self, code: str, expressions: dict[str, str] | None = None) -> dict | None:
         msg_id = await ensure_async(self.kc.execute(code, silent=True, store_history=False,

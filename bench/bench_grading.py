@@ -13,6 +13,7 @@ import argparse
 import copy
 import os
 import platform
+import resource
 import sys
 import tempfile
 import time
@@ -70,6 +71,12 @@ def own_execution_seconds() -> tuple[float, float]:
     return cells, total
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (workers, and the kernels they waited for)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=50)
@@ -79,9 +86,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as scratch:
         folder, out = Path(scratch) / "submissions", Path(scratch) / "out"
         synthetic_submissions(folder, args.submissions)
+        cpu_before = cpu_seconds()
         started = time.perf_counter()
         rows = grade_submissions(folder, load_course().assignment(ASSIGNMENT_ID), out, jobs=args.jobs)
         wall = time.perf_counter() - started
+        cpu = cpu_seconds() - cpu_before
     graded = sum(row.status == "graded" for row in rows)
     per_notebook = wall * args.jobs / len(rows)
     load = os.getloadavg()
@@ -95,6 +104,8 @@ def main() -> int:
     print(f"throughput  {60 * len(rows) / wall:.1f} notebooks/minute (target >= 30)")
     print(f"per notebook {per_notebook:.2f} s of worker time; overhead beyond the cells {per_notebook - cells:.2f} s "
           f"(beyond a plain nbclient run {per_notebook - plain:.2f} s)")
+    print(f"cpu         {cpu / len(rows):.2f} CPU-seconds per notebook (kernel, worker and parent); "
+          f"on {os.cpu_count()} otherwise idle cores that allows about {60 * (os.cpu_count() or 1) * len(rows) / cpu:.0f} notebooks/minute")
     return 0
 
 

@@ -9,6 +9,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from autograder.guarded_client import GuardedNotebookClient, GuardInstallError
+from autograder.kernel_pool import KERNEL_ARGUMENTS, pool_for
 from autograder.sandbox import Sandbox
 from autograder.steps.base import Step
 from autograder.watchdog import KernelWatchdog
@@ -35,7 +36,13 @@ class ExecuteInSandbox(Step):
 
     def run(self, state) -> None:
         settings = self.context.settings
-        sandbox = Sandbox(settings, self.context.assets, self.context.mpl_cache)
+        pool = pool_for(settings, self.context.assets, self.context.mpl_cache)
+        spare = pool.take()
+        if spare is not None:
+            sandbox, km = spare
+        else:
+            sandbox = Sandbox(settings, self.context.assets, self.context.mpl_cache)
+            km = AsyncKernelManager(kernel_name=settings.kernel_name, connection_file=str(sandbox.path / ".kernel.json"))
         watchdogs: list[KernelWatchdog] = []
 
         def start_watchdog(pid: int) -> None:
@@ -43,22 +50,23 @@ class ExecuteInSandbox(Step):
             dog.start()
             watchdogs.append(dog)
 
-        km = AsyncKernelManager(kernel_name=settings.kernel_name, connection_file=str(sandbox.path / ".kernel.json"))
         client = GuardedNotebookClient(
             state.graded, km=km, marker=self.context.marker, guard_source=self.context.guard_source,
             max_output_bytes=settings.max_output_bytes, on_kernel_started=start_watchdog,
             timeout=int(settings.cell_timeout), interrupt_on_timeout=True, allow_errors=True,
             record_timing=False, shutdown_kernel="immediate", startup_timeout=120,
-            extra_arguments=["--HistoryManager.enabled=False"],
+            extra_arguments=list(KERNEL_ARGUMENTS),
             resources={"metadata": {"path": str(sandbox.path)}},
         )
+        if spare is not None:
+            start_watchdog(km.provisioner.pid)
+        pool.refill()
         failure = ""
         try:
-            client.execute(env=sandbox.environment(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            # cleanup_kc: shut the kernel down and close its channels although we passed our own manager.
+            client.execute(cleanup_kc=True, env=sandbox.environment(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         except DeadKernelError:
-            process = getattr(km.provisioner, "process", None) if km.provisioner else None
-            returncode = process.poll() if process is not None else None
-            reason = watchdogs[0].reason if watchdogs and watchdogs[0].reason else describe_exit(returncode)
+            reason = watchdogs[0].reason if watchdogs and watchdogs[0].reason else describe_exit(client.exit_code)
             failure = f"{reason} while running cell {client._current + 1}; later cells did not run"
         except CellTimeoutError as error:
             failure = f"a cell timed out ({str(error).splitlines()[0]})"

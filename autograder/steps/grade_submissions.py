@@ -12,6 +12,7 @@ from pathlib import Path
 
 from autograder.context import GradingContext
 from autograder.guard import imported_modules, install_source
+from autograder.kernel_pool import close_pools
 from autograder.result import SubmissionResult
 from autograder.steps.base import Step
 from autograder.template import TEST
@@ -54,7 +55,10 @@ class GradeSubmissions(Step):
         context = build_context(state)
         pending = list(state.submissions)
         if state.settings.jobs <= 1:
-            state.results = [grade_submission(s, context, state.out) for s in pending]
+            try:
+                state.results = [grade_submission(s, context, state.out) for s in pending]
+            finally:
+                close_pools()
             return
         done: dict[int, SubmissionResult] = {}
         spawn = multiprocessing.get_context("spawn")

@@ -28,6 +28,12 @@ with silence_native_stderr():
     import keras
     import tensorflow as tf
 
+for _gpu in tf.config.list_physical_devices("GPU"):
+    try:  # grow GPU memory on demand, so that a PyTorch process or kernel can share the GPU
+        tf.config.experimental.set_memory_growth(_gpu, True)
+    except RuntimeError:  # the GPU was initialised before this module was imported
+        pass
+
 FRAMEWORK = "Keras"
 
 

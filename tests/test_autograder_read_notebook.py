@@ -50,3 +50,9 @@ def test_sources_stored_as_line_lists_and_odd_cells_are_read(tmp_path):
     notebook = read(tmp_path, json.dumps(data).encode())
     assert [c.cell_type for c in notebook.cells] == ["code", "markdown"]
     assert notebook.cells[0].source == "x = 1\ny = 2"
+
+
+def test_notebook_with_too_many_cells_is_rejected(tmp_path):
+    cells = [{"cell_type": "code", "source": f"x = {i}", "metadata": {}, "outputs": []} for i in range(2001)]
+    with pytest.raises(GradingError, match="2001 cells"):
+        read(tmp_path, json.dumps({"nbformat": 4, "cells": cells}).encode())

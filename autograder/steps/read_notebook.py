@@ -10,6 +10,7 @@ from autograder.steps.base import Step
 from autograder.submission import GradingError
 
 MAX_NOTEBOOK_BYTES = 100 * 1024 * 1024
+MAX_CELLS = 2000
 ASK_AGAIN = "ask the student for the .ipynb from Colab (File > Download > Download .ipynb)"
 
 
@@ -71,3 +72,6 @@ class ReadNotebook(Step):
         state.notebook = notebook_from_json(data)
         if not state.notebook.cells:
             raise GradingError(f"{submission.original_name} is a notebook without cells; {ASK_AGAIN}")
+        if len(state.notebook.cells) > MAX_CELLS:
+            raise GradingError(f"{submission.original_name} has {len(state.notebook.cells)} cells, more than the "
+                               f"{MAX_CELLS} the grader matches; ask the student to delete scratch cells and resubmit")

@@ -40,7 +40,7 @@ def build_context(state) -> GradingContext:
 def crashed(submission, max_score: float, reason: str) -> SubmissionResult:
     """The result for a file whose worker process died."""
     return SubmissionResult(submission=submission, status="error", message=f"the grading worker died ({reason}); "
-                            "regrade this student alone with --jobs 1", max_score=max_score)
+                            "regrade this student alone with --jobs 1 and a separate --out", max_score=max_score)
 
 
 class GradeSubmissions(Step):
@@ -61,14 +61,24 @@ class GradeSubmissions(Step):
                 close_pools()
             return
         done: dict[int, SubmissionResult] = {}
+        broken: list[int] = []
         spawn = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=state.settings.jobs, mp_context=spawn) as pool:
             futures = {i: pool.submit(grade_submission, s, context, state.out) for i, s in enumerate(pending)}
             for i, future in futures.items():
                 try:
                     done[i] = future.result()
-                except BrokenProcessPool as error:
-                    done[i] = crashed(pending[i], state.template.max_score, type(error).__name__)
+                except BrokenProcessPool:
+                    broken.append(i)
                 except Exception as error:
                     done[i] = crashed(pending[i], state.template.max_score, f"{type(error).__name__}: {error}")
+        # A dead worker takes the queued submissions with it: grade those once more, one at a time here.
+        try:
+            for i in broken:
+                done[i] = grade_submission(pending[i], context, state.out)
+        except Exception as error:
+            for i in broken:
+                done.setdefault(i, crashed(pending[i], state.template.max_score, f"{type(error).__name__}: {error}"))
+        finally:
+            close_pools()
         state.results = [done[i] for i in range(len(pending))]

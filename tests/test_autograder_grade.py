@@ -267,9 +267,11 @@ def test_runaway_notebooks_get_an_error_status_with_the_reason(graded, student, 
 
 
 def test_tests_that_ran_before_a_crash_still_count(graded):
-    rows, _, _ = graded
+    rows, out, _ = graded
     assert score(rows, "exits") == 3  # predict's two tests ran before os._exit
     assert score(rows, "infinite_loop") == 18  # the loop was interrupted, later cells ran
+    page = (out / "feedback" / "exits" / "01_linear_regression.html").read_text(encoding="utf-8")
+    assert "Grading stopped early" in page and "exited with status 3" in page
 
 
 def test_enormous_output_is_truncated(graded):

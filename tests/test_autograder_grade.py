@@ -127,6 +127,7 @@ print('FILES', seen)
 
 OUTSIDE = {
     "infinite_loop": "while True:\n    pass",
+    "ignores_interrupt": "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass",
     "exits": "import os\nos._exit(3)",
     "segfault": "import ctypes\nctypes.string_at(0)",
     "memory_hog": "import numpy as np\nblocks = []\nwhile True:\n    blocks.append(np.ones(10**8))",
@@ -167,7 +168,7 @@ def build_submissions(folder: Path) -> None:
     (folder / "picture").mkdir()
     (folder / "picture" / "screenshot.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
 
-LIMITS = ["--cell-timeout", "10", "--notebook-timeout", "120", "--memory-mb", "2048"]
+LIMITS = ["--cell-timeout", "10", "--notebook-timeout", "45", "--memory-mb", "2048"]
 
 
 def run_grader(submissions: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
@@ -193,7 +194,7 @@ def graded(tmp_path_factory):
     result = run_grader(submissions, out, "--jobs", "2", *LIMITS)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     files = sum(1 for path in submissions.rglob("*") if path.is_file())
-    assert len(read_rows(out)) == files == 25
+    assert len(read_rows(out)) == files == 26
     return {row["student_id"]: row for row in read_rows(out)}, out, result.stdout
 
 
@@ -203,7 +204,7 @@ def score(rows, student: str) -> float:
 
 def test_every_input_file_gets_exactly_one_row(graded):
     rows, out, _ = graded
-    assert len(read_rows(out)) == len(rows) == 25
+    assert len(read_rows(out)) == len(rows) == 26
     assert set(rows) >= {"full", "untouched", "broken", "empty", "notjson", "picture", "renamed", "copied"}
 
 
@@ -256,6 +257,7 @@ def test_changing_numpy_during_a_test_is_named_in_the_message(graded):
 
 @pytest.mark.parametrize("student, words", [
     ("infinite_loop", "10 s limit"),
+    ("ignores_interrupt", "notebook limit of 45 s"),
     ("exits", "exited with status 3"),
     ("segfault", "SIGSEGV"),
     ("memory_hog", "MiB limit"),

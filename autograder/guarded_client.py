@@ -30,7 +30,8 @@ class GuardedNotebookClient(NotebookClient):
     """Execute a notebook; around each grade cell restore and verify the test environment, mark completion."""
 
     def __init__(self, nb: Any, *, marker: str, guard_source: str, max_output_bytes: int,
-                 on_kernel_started: Callable[[int], None] | None = None, **kwargs: Any) -> None:
+                 on_kernel_started: Callable[[int], None] | None = None, guard_installed: bool = False,
+                 **kwargs: Any) -> None:
         super().__init__(nb, **kwargs)
         self.marker = marker
         self.guard_source = guard_source
@@ -40,7 +41,7 @@ class GuardedNotebookClient(NotebookClient):
         self.timed_out: set[int] = set()
         self.truncated: set[int] = set()
         self._sizes: dict[int, int] = defaultdict(int)
-        self._installed = False
+        self._installed = guard_installed
         self._current = -1
         self.exit_code: int | None = None
 

@@ -28,6 +28,27 @@ def start_kernel(settings: GradingSettings, assets, mpl_cache) -> tuple[Sandbox,
     return sandbox, km
 
 
+def install_guard(km: AsyncKernelManager, guard_source: str, timeout: float = 120) -> bool:
+    """Run the guard's install cell in a kernel that has run nothing else; True when it succeeded."""
+    async def install() -> bool:
+        kc = km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=timeout)
+            msg_id = kc.execute(guard_source, silent=True, store_history=False)
+            while True:
+                reply = await kc.get_shell_msg(timeout=timeout)
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    return reply["content"].get("status") == "ok"
+        finally:
+            kc.stop_channels()
+
+    try:
+        return asyncio.run(install())
+    except Exception:
+        return False
+
+
 def discard(sandbox: Sandbox, km: AsyncKernelManager) -> None:
     """Kill a kernel nobody will use and delete its sandbox."""
     try:
@@ -40,29 +61,34 @@ def discard(sandbox: Sandbox, km: AsyncKernelManager) -> None:
 class KernelPool:
     """Hands out kernels; while one notebook runs, the next kernel starts in a background thread.
 
-    Every kernel serves exactly one submission: a spare has run no code at all when it is taken.
+    Every kernel serves exactly one submission: when it is taken a spare has run nothing but the
+    guard's install cell (so the guard's snapshot still predates any student code).
     """
 
-    def __init__(self, settings: GradingSettings, assets, mpl_cache) -> None:
+    def __init__(self, settings: GradingSettings, assets, mpl_cache, guard_source: str = "") -> None:
         self.args = (settings, assets, mpl_cache)
-        self._spare: tuple[Sandbox, AsyncKernelManager] | None = None
+        self.guard_source = guard_source
+        self._spare: tuple[Sandbox, AsyncKernelManager, bool] | None = None
         self._thread: threading.Thread | None = None
         util.Finalize(self, self.close, exitpriority=10)
 
     def _fill(self) -> None:
         try:
-            self._spare = start_kernel(*self.args)
+            sandbox, km = start_kernel(*self.args)
         except Exception:
             self._spare = None
+            return
+        guarded = bool(self.guard_source) and install_guard(km, self.guard_source)
+        self._spare = (sandbox, km, guarded)
 
-    def take(self) -> tuple[Sandbox, AsyncKernelManager] | None:
-        """The spare kernel when it started and is still alive, else None (the caller starts its own)."""
+    def take(self) -> tuple[Sandbox, AsyncKernelManager, bool] | None:
+        """(sandbox, kernel manager, guard installed) of the spare when it is alive, else None."""
         if self._thread is not None:
             self._thread.join()
             self._thread = None
         spare, self._spare = self._spare, None
         if spare is not None and not spare[1].has_kernel:
-            discard(*spare)
+            discard(*spare[:2])
             spare = None
         return spare
 
@@ -78,18 +104,18 @@ class KernelPool:
             self._thread.join()
             self._thread = None
         if self._spare is not None:
-            discard(*self._spare)
+            discard(*self._spare[:2])
             self._spare = None
 
 
 _POOLS: dict[tuple, KernelPool] = {}
 
 
-def pool_for(settings: GradingSettings, assets, mpl_cache) -> KernelPool:
+def pool_for(settings: GradingSettings, assets, mpl_cache, guard_source: str = "") -> KernelPool:
     """This process's pool for these settings (one per worker process and run)."""
-    key = (settings, str(assets), str(mpl_cache))
+    key = (settings, str(assets), str(mpl_cache), guard_source)
     if key not in _POOLS:
-        _POOLS[key] = KernelPool(settings, assets, mpl_cache)
+        _POOLS[key] = KernelPool(settings, assets, mpl_cache, guard_source)
     return _POOLS[key]
 
 

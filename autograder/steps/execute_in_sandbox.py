@@ -36,10 +36,11 @@ class ExecuteInSandbox(Step):
 
     def run(self, state) -> None:
         settings = self.context.settings
-        pool = pool_for(settings, self.context.assets, self.context.mpl_cache)
+        pool = pool_for(settings, self.context.assets, self.context.mpl_cache, self.context.guard_source)
         spare = pool.take()
+        guard_installed = False
         if spare is not None:
-            sandbox, km = spare
+            sandbox, km, guard_installed = spare
         else:
             sandbox = Sandbox(settings, self.context.assets, self.context.mpl_cache)
             km = AsyncKernelManager(kernel_name=settings.kernel_name, connection_file=str(sandbox.path / ".kernel.json"))
@@ -52,7 +53,7 @@ class ExecuteInSandbox(Step):
 
         client = GuardedNotebookClient(
             state.graded, km=km, marker=self.context.marker, guard_source=self.context.guard_source,
-            max_output_bytes=settings.max_output_bytes, on_kernel_started=start_watchdog,
+            max_output_bytes=settings.max_output_bytes, on_kernel_started=start_watchdog, guard_installed=guard_installed,
             timeout=int(settings.cell_timeout), interrupt_on_timeout=True, allow_errors=True,
             record_timing=False, shutdown_kernel="immediate", startup_timeout=120,
             extra_arguments=list(KERNEL_ARGUMENTS),

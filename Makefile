@@ -8,13 +8,21 @@ RUN := PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python
 # Jupyter refuses to run as root unless told; containers and Colab-like VMs often are root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test venv release readme lock clean
+.PHONY: lab test venv release readme lock clean fashion-mnist
 
 lab: release  ## install, build the student release and start JupyterLab on the course
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --no-browser $(ALLOW_ROOT) --ServerApp.root_dir="$(CURDIR)"
 
-test: venv  ## install or update the environment, then run the whole test suite
+test: venv fashion-mnist  ## install or update the environment, then run the whole test suite
 	$(RUN) -m pytest
+
+# The data-layer tests parse real IDX files: Debian's dataset-fashion-mnist ships them.
+FASHION_DIR := /usr/share/datasets/fashion-mnist
+fashion-mnist:
+	@test -f $(FASHION_DIR)/t10k-labels-idx1-ubyte.gz || { \
+	  echo "Installing Debian's dataset-fashion-mnist (real IDX files for the data-layer tests)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist) \
+	  || { echo "Could not install it: run 'sudo apt-get install dataset-fashion-mnist' and retry"; exit 1; }; }
 
 venv: $(STAMP)
 

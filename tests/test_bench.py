@@ -32,7 +32,7 @@ def test_count_flops_rejects_unknown_layers():
 
 
 def test_count_flops_of_the_course_cnn_matches_a_hand_count():
-    torch_backend = pytest.importorskip("dlcourse.backend.torch_backend")
+    from dlcourse.backend import torch_backend
     by_hand = (32 * 24 * 24 * (2 * 25 * 1 + 1) + 32 * 24 * 24          # conv 1 + ReLU
                + 32 * 12 * 12 * 3                                      # pool 1
                + 64 * 8 * 8 * (2 * 25 * 32 + 1) + 64 * 8 * 8           # conv 2 + ReLU
@@ -57,7 +57,7 @@ def test_worker_environment_sets_equal_thread_counts():
 
 
 def test_a_tiny_run_in_a_fresh_process_reports_its_measurements(tmp_path):
-    pytest.importorskip("torch")
+    import torch  # noqa: F401 (pinned in requirements.lock)
     rng = np.random.default_rng(0)
     path = bench.save_arrays(tmp_path / "tiny.npz", rng.integers(0, 256, (64, 28, 28), dtype=np.uint8),
                              rng.integers(0, 10, 64), rng.integers(0, 256, (16, 28, 28), dtype=np.uint8),

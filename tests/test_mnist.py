@@ -15,8 +15,13 @@ import pytest
 from dlcourse import mnist
 
 DEBIAN_FILE = mnist.DEBIAN_FASHION_DIR / "t10k-labels-idx1-ubyte.gz"
-needs_debian = pytest.mark.skipif(not DEBIAN_FILE.is_file(),
-                                  reason="apt-get install dataset-fashion-mnist provides the real IDX files")
+
+
+@pytest.fixture()
+def debian_files():
+    """The real Fashion-MNIST IDX files of Debian's dataset-fashion-mnist (.ci/run installs it)."""
+    assert DEBIAN_FILE.is_file(), f"{DEBIAN_FILE} is missing: run `apt-get install dataset-fashion-mnist`"
+    return mnist.DEBIAN_FASHION_DIR
 
 
 def sha(data: bytes) -> str:
@@ -50,16 +55,14 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@needs_debian
-def test_read_idx_parses_the_real_fashion_mnist_test_labels():
+def test_read_idx_parses_the_real_fashion_mnist_test_labels(debian_files):
     labels = mnist.read_idx(DEBIAN_FILE)
     assert labels.shape == (10000,) and labels.dtype == np.uint8
     assert np.bincount(labels).tolist() == [1000] * 10
     assert labels[:5].tolist() == [9, 2, 1, 1, 6]
 
 
-@needs_debian
-def test_read_idx_parses_real_images_and_their_checksum_matches():
+def test_read_idx_parses_real_images_and_their_checksum_matches(debian_files):
     raw = gzip.decompress((mnist.DEBIAN_FASHION_DIR / "t10k-images-idx3-ubyte.gz").read_bytes())
     assert sha(raw) == mnist.FASHION_FILES["t10k-images-idx3-ubyte"]
     images = mnist.read_idx(mnist.DEBIAN_FASHION_DIR / "t10k-images-idx3-ubyte.gz")
@@ -183,8 +186,7 @@ def test_a_damaged_cache_file_is_replaced_not_trusted(cache, monkeypatch, capsys
     assert not (cache / "mnist.npz").exists() and "fallback" in data.origin
 
 
-@needs_debian
-def test_load_fashion_mnist_offline_reads_the_debian_package(cache, monkeypatch, capsys):
+def test_load_fashion_mnist_offline_reads_the_debian_package(cache, monkeypatch, capsys, debian_files):
     monkeypatch.setattr(mnist, "FASHION_URLS", ("http://127.0.0.1:9/",))
     data = mnist.load_fashion_mnist()
     assert "dataset-fashion-mnist" in capsys.readouterr().out

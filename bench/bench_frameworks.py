@@ -6,7 +6,7 @@ Usage (from the repository root, with the course environment active):
     python bench/bench_frameworks.py --accuracy    # five epochs: test accuracy of both frameworks
     python bench/bench_frameworks.py --repeats 3 --threads 2
 
-Throughput mode trains notebook 05's CNN (Adam, batch 32) for one epoch with
+Throughput mode trains notebook 07's CNN (Adam, batch 32) for one epoch with
   (a) the course's Keras path   (dlcourse.backend.tf_backend.train_epochs, i.e. compile + fit),
   (b) the course's PyTorch path (dlcourse.backend.torch_backend.train_epochs),
   (c) a tuned in-memory PyTorch reference loop defined in this file,

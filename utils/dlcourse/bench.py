@@ -8,7 +8,7 @@ device synchronisation before the clock stops) and evaluates on the test set.
 FLOP counts are computed from the layer list a backend reports (``describe_layers``), never
 typed in: one multiply-add counts as 2 FLOPs; a training step costs about 3 forward passes.
 
-Introduced in 05_keras_vs_pytorch; used again in 06_lowlevel_tf_vs_keras.
+Introduced in 07_keras_vs_pytorch; used again in 08_lowlevel_tf_vs_keras.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Started by ``dlcourse.bench.run_in_fresh_process``; prints one JSON line with the measurements.
 
-Introduced in 05_keras_vs_pytorch.
+Introduced in 07_keras_vs_pytorch.
 """
 
 from __future__ import annotations

@@ -170,7 +170,7 @@ def silence_native_stderr() -> Iterator[None]:
     before ``TF_CPP_MIN_LOG_LEVEL`` takes effect; notebooks import it inside this block
     so that no cell shows stderr output. Python exceptions still propagate normally.
 
-    Introduced in 05_keras_vs_pytorch.
+    Introduced in 07_keras_vs_pytorch.
     """
     sys.stderr.flush()
     saved = os.dup(2)
@@ -187,7 +187,7 @@ def silence_native_stderr() -> Iterator[None]:
 def detect_framework_device(framework: str) -> str:
     """Where ``framework`` ('torch' or 'tf') will train: 'cuda'/'gpu' or 'cpu'. Imports that framework.
 
-    Introduced in 05_keras_vs_pytorch.
+    Introduced in 07_keras_vs_pytorch.
     """
     from dlcourse.backend import load_backend
 

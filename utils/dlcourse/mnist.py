@@ -14,7 +14,7 @@
 
 Images are uint8 arrays of shape (N, 28, 28) and labels int64 arrays of shape (N,).
 
-Introduced in 05_keras_vs_pytorch.
+Introduced in 07_keras_vs_pytorch.
 """
 
 from __future__ import annotations

@@ -204,7 +204,7 @@ def plot_image_grid(
         labels: N integer labels.
         class_names: names indexed by label; the label itself when None.
 
-    Introduced in 05_keras_vs_pytorch.
+    Introduced in 07_keras_vs_pytorch.
     """
     n_rows = -(-len(images) // n_columns)
     fig, axes = plt.subplots(n_rows, n_columns, figsize=(1.3 * n_columns, 1.5 * n_rows), squeeze=False)
@@ -227,7 +227,7 @@ def plot_framework_comparison(summary: Mapping[str, Mapping], title: str = "Fram
     Returns:
         The array of three axes.
 
-    Introduced in 05_keras_vs_pytorch.
+    Introduced in 07_keras_vs_pytorch.
     """
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
     items = list(summary.values())

@@ -6,13 +6,13 @@
     to_inputs, train_epochs, evaluate, snapshot_weights, restore_weights, synchronize,
     reset_peak_device_memory, peak_device_memory
 
-``tf_lowlevel_backend`` (notebook 06) provides the same names for a network written with
+``tf_lowlevel_backend`` (notebook 08) provides the same names for a network written with
 tf.Variable, tf.nn operations and tf.GradientTape, without Keras.
 
 Notebooks and the benchmark harness call only these names. Importing this package
 imports no framework; ``load_backend("torch")`` imports the one asked for.
 
-Introduced in 05_keras_vs_pytorch.
+Introduced in 07_keras_vs_pytorch.
 """
 
 from __future__ import annotations

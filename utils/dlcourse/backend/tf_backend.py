@@ -4,7 +4,7 @@ Images enter as float32 arrays (N, 28, 28, 1) or (N, 1, 28, 28) in [0, 1]; label
 TensorFlow's C++ log lines are silenced: TF_CPP_MIN_LOG_LEVEL=3 unless the caller set it, and the
 import runs inside ``env.silence_native_stderr``.
 
-Introduced in 05_keras_vs_pytorch.
+Introduced in 07_keras_vs_pytorch.
 """
 
 from __future__ import annotations
@@ -63,8 +63,8 @@ def build_cnn(padding: str = "valid", dense_units: int = 64) -> keras.Model:
     """Conv 32 5x5 ReLU, MaxPool 2, Conv 64 5x5 ReLU, MaxPool 2, Flatten, Dense ReLU, Dense 10.
 
     Args:
-        padding: 'valid' (notebook 05: 118,346 parameters with dense_units=64) or
-            'same' (notebook 06's paper network with dense_units=1000).
+        padding: 'valid' (notebook 07: 118,346 parameters with dense_units=64) or
+            'same' (notebook 08's paper network with dense_units=1000).
     Returns:
         A ``keras.Sequential`` mapping (N, 28, 28, 1) to logits (N, 10).
     """

@@ -3,7 +3,7 @@
 Same names, same order and same conventions as ``torch_backend`` and ``tf_backend``; no Keras
 inside the model or the training loop (Adam is written out with tf.Variables).
 
-Introduced in 06_lowlevel_tf_vs_keras.
+Introduced in 08_lowlevel_tf_vs_keras.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def _glorot_uniform(shape: tuple[int, ...]) -> tf.Tensor:
 
 
 def build_cnn(padding: str = "same", dense_units: int = 1000) -> LowLevelCNN:
-    """The paper's network by default ('same' padding, dense 1000); ('valid', 64) gives notebook 05's."""
+    """The paper's network by default ('same' padding, dense 1000); ('valid', 64) gives notebook 07's."""
     return LowLevelCNN(padding, dense_units)
 
 

@@ -4,7 +4,7 @@ A process that needs both frameworks must load Triton (through ``torch._dynamo``
 TensorFlow, or hide it; ``tf_backend`` and this module each take care of that on import.
 Images enter as float32 arrays (N, 28, 28, 1) or (N, 1, 28, 28) in [0, 1]; labels as int arrays (N,).
 
-Introduced in 05_keras_vs_pytorch.
+Introduced in 07_keras_vs_pytorch.
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ def build_cnn(padding: str = "valid", dense_units: int = 64) -> nn.Module:
     """Conv 32 5x5 ReLU, MaxPool 2, Conv 64 5x5 ReLU, MaxPool 2, Flatten, Dense ReLU, Dense 10.
 
     Args:
-        padding: 'valid' (notebook 05: 118,346 parameters with dense_units=64) or
-            'same' (notebook 06's paper network with dense_units=1000).
+        padding: 'valid' (notebook 07: 118,346 parameters with dense_units=64) or
+            'same' (notebook 08's paper network with dense_units=1000).
     Returns:
         An ``nn.Sequential`` mapping (N, 1, 28, 28) to logits (N, 10).
     """

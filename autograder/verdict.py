@@ -1,0 +1,155 @@
+"""Decide a test cell in the grader: the student's recorded values against the reference's.
+
+This is the trust boundary. The records of the student's kernel may be forged, but they never
+contain an expected value, and nothing the kernel sends can change the reference records, the
+tolerances or the hints, which all come from the instructor's run. Messages describe the
+student's own values and the kind of mistake, never the expected values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+RECORD_MIME = "application/vnd.dlcourse.record+json"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    passed: bool
+    message: str  # "" when passed
+
+
+def records_of(outputs: list) -> list[dict]:
+    """The record payloads among one cell's outputs, in order; malformed ones are skipped."""
+    found = []
+    for output in outputs or []:
+        if output.get("output_type") not in ("display_data", "execute_result"):
+            continue
+        payload = (output.get("data") or {}).get(RECORD_MIME)
+        if isinstance(payload, dict) and isinstance(payload.get("name"), str) and isinstance(payload.get("value"), dict):
+            found.append(payload)
+    return found
+
+
+def _array(encoded: dict) -> np.ndarray:
+    data = [float(x) for x in encoded["data"]]
+    return np.array(data, dtype=float).reshape(encoded["shape"])
+
+
+def _describe(array: np.ndarray, limit: int = 5) -> str:
+    if array.ndim == 0:
+        return f"{float(array):.6g}"
+    flat = ", ".join(f"{x:.4g}" for x in array.ravel()[:limit])
+    more = ", ..." if array.size > limit else ""
+    return f"[{flat}{more}] (shape {tuple(array.shape)})"
+
+
+def _close(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
+
+
+def _simple(ratio: float) -> bool:
+    """A factor like 2, 1/2 or 1/N, which says something even about a single number."""
+    for value in (abs(ratio), 1 / abs(ratio)):
+        if value > 1.5 and abs(value - round(value)) < 1e-6 * value:
+            return True
+    return False
+
+
+def diagnose(got: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> str:
+    """Name the kind of mistake that turns the expected values into the student's, if a common one does."""
+    tol = (max(rtol, 1e-6), max(atol, 1e-9))
+    if not np.all(np.isfinite(got)) and np.all(np.isfinite(expected)):
+        return "contains NaN or infinity"
+    if got.shape != expected.shape:
+        if got.size == expected.size and _close(got.reshape(expected.shape), expected, *tol):
+            return "has the right values in the wrong shape"
+        if got.ndim == 2 and _close(got.T, expected, *tol):
+            return "is transposed"
+        if got.ndim == expected.ndim - 1 and expected.ndim >= 1:
+            for axis in range(expected.ndim):
+                if _close(got, expected.sum(axis=axis), *tol):
+                    return f"looks summed over axis {axis}, which should be kept"
+                if _close(got, expected.mean(axis=axis), *tol):
+                    return f"looks averaged over axis {axis}, which should be kept"
+        return "has the wrong shape"
+    if _close(got, -expected, *tol):
+        return "has the sign flipped"
+    if expected.ndim >= 1 and _close(got, np.flip(expected, axis=-1), *tol):
+        return "has its entries in reverse order"
+    if expected.ndim == 2 and expected.shape[0] == expected.shape[1] and _close(got, expected.T, *tol):
+        return "is transposed"
+    scale = float(np.vdot(got, expected) / np.vdot(expected, expected)) if np.any(expected) else 0.0
+    if scale and np.isfinite(scale) and _close(got, scale * expected, *tol) and (expected.size > 1 or _simple(scale)):
+        return f"is off by a constant factor ({scale:.4g} times the expected values)"
+    shift = float(np.mean(got - expected))
+    if expected.size > 1 and shift and _close(got, expected + shift, *tol):
+        return "is off by a constant offset"
+    return "does not match the reference"
+
+
+def compare_value(expected: dict, got: dict, rtol: float, atol: float) -> str:
+    """'' when the student's encoded value matches the reference's, else what is wrong with it."""
+    kind = expected.get("kind")
+    if got.get("kind") == "other":
+        return f"is a {got.get('type', 'value')}, which the grader cannot compare"
+    if kind == "array":
+        if got.get("kind") != "array":
+            return f"is a {got.get('kind')}, not a number or an array"
+        try:
+            got_array = _array(got)
+        except (KeyError, TypeError, ValueError):
+            return "could not be read"
+        expected_array = _array(expected)
+        if _close(got_array, expected_array, rtol, atol):
+            return ""
+        return f"is {_describe(got_array)}, which {diagnose(got_array, expected_array, rtol, atol)}"
+    if kind == "too_large":
+        return "" if got.get("kind") == "too_large" and got.get("shape") == expected.get("shape") else "has the wrong size"
+    if kind in ("list", "dict"):
+        if got.get("kind") != kind:
+            return f"is a {got.get('kind')}, expected a {'tuple or list' if kind == 'list' else 'dict'}"
+        items_e, items_g = expected["items"], got.get("items")
+        if kind == "list":
+            if not isinstance(items_g, list) or len(items_g) != len(items_e):
+                return f"has {len(items_g) if isinstance(items_g, list) else '?'} items, expected {len(items_e)}"
+            pairs = [(f"item {i}", e, g) for i, (e, g) in enumerate(zip(items_e, items_g))]
+        else:
+            if not isinstance(items_g, dict) or set(items_g) != set(items_e):
+                keys = sorted(items_g) if isinstance(items_g, dict) else []
+                return f"has the keys {keys[:10]}, expected {sorted(items_e)[:10]}"
+            pairs = [(f"key {k!r}", items_e[k], items_g[k]) for k in items_e]
+        for label, e, g in pairs:
+            problem = compare_value(e, g if isinstance(g, dict) else {}, rtol, atol)
+            if problem:
+                return f"{label} {problem}"
+        return ""
+    if kind in ("str", "none"):
+        if got.get("kind") == kind and got.get("value") == expected.get("value"):
+            return ""
+        shown = repr(str(got.get("value", got.get("kind"))))[:80]
+        return f"is {shown}, which does not match"
+    return "has a kind the grader does not know"
+
+
+def judge_cell(reference: list[dict], student: list[dict]) -> Verdict:
+    """Pass only if every reference record appears once among the student's and matches it."""
+    if not reference:
+        return Verdict(False, "the instructor's test recorded no value; report this to your instructor")
+    by_name: dict[str, list[dict]] = {}
+    for payload in student:
+        by_name.setdefault(payload["name"], []).append(payload)
+    for expected in reference:
+        name = expected["name"]
+        hint = f" Hint: {expected['hint']}" if expected.get("hint") else ""
+        matches = by_name.get(name, [])
+        if not matches:
+            return Verdict(False, f"{name}: no value was recorded (the test stopped before it).{hint}")
+        if len(matches) > 1:
+            return Verdict(False, f"{name}: recorded {len(matches)} times; a test records each value once.")
+        problem = compare_value(expected["value"], matches[0]["value"], float(expected["rtol"]), float(expected["atol"]))
+        if problem:
+            return Verdict(False, f"{name} {problem}.{hint}")
+    return Verdict(True, "")

@@ -37,15 +37,35 @@ def test_setup_cell_installs_the_package_only_on_colab_and_reports(assignment):
 def test_every_exercise_has_a_visible_and_a_hidden_test(assignment):
     notebook = read_notebook(assignment.source_path())
     solutions = [nbgrader_meta(c)["grade_id"] for c in notebook.cells if nbgrader_meta(c).get("solution")]
-    tests = {nbgrader_meta(c)["grade_id"]: c.source for c in notebook.cells if nbgrader_meta(c).get("grade")}
+    tests = {nbgrader_meta(c)["grade_id"]: c for c in notebook.cells if nbgrader_meta(c).get("grade")}
     assert len(solutions) >= (4 if assignment.id.startswith("01_") else 3), "too few graded exercises"
-    hidden = {gid for gid, src in tests.items() if "### BEGIN HIDDEN TESTS" in src}
+    hidden = {gid for gid, cell in tests.items() if "### BEGIN HIDDEN TESTS" in cell.source}
     visible = set(tests) - hidden
     for exercise in solutions:  # grade ids follow <exercise>_examples / <exercise>_..._hidden
         assert any(gid.startswith(exercise) for gid in visible), f"{exercise} has no visible test"
         assert any(gid.startswith(exercise) for gid in hidden), f"{exercise} has no hidden test"
-    for gid, src in tests.items():
-        assert re.match(r'\s*"""[^\n]+"""', src), f"{gid}: a grade cell starts with a one-line docstring"
+    for gid, cell in tests.items():
+        assert re.match(r'\s*"""[^\n]+"""', cell.source), f"{gid}: a grade cell starts with a one-line docstring"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_points_come_only_from_hidden_tests_that_record_values(assignment):
+    """Visible tests have fixed inputs a student could hard-code, so they carry no points (docs/writing_tests.md)."""
+    notebook = read_notebook(assignment.source_path())
+    for cell in notebook.cells:
+        meta = nbgrader_meta(cell)
+        if not meta.get("grade"):
+            continue
+        points = float(meta.get("points") or 0)
+        if "### BEGIN HIDDEN TESTS" not in cell.source:
+            assert points == 0, f"{meta['grade_id']}: a visible test carries no points"
+            continue
+        hidden = cell.source.split("### BEGIN HIDDEN TESTS", 1)[1].split("### END HIDDEN TESTS", 1)[0]
+        assert points > 0, f"{meta['grade_id']}: a hidden test carries the exercise's points"
+        assert "grading.record(" in hidden and "grading.rng(" in hidden, \
+            f"{meta['grade_id']}: record values computed on inputs from grading.rng"
+        assert not re.search(r"\bcheck_\w+\(|\bassert\b|np\.random\.default_rng|np\.random\.seed", hidden), \
+            f"{meta['grade_id']}: a hidden test holds no expected value and draws inputs only from grading.rng"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

@@ -58,3 +58,20 @@ MUTANTS = [
            "def least_squares_fit(x, y):\n    design = x[:, None]\n"
            "    return np.array([0.0, *np.linalg.solve(design.T @ design, design.T @ y)])"),
 ]
+
+MUTANTS += [
+    Mutant("largest_stable_learning_rate", "1 / lambda_max instead of 2 / lambda_max",
+           "def largest_stable_learning_rate(x):\n    h = 2 * np.array([[len(x), x.sum()], [x.sum(), (x ** 2).sum()]])\n"
+           "    return float(1 / np.linalg.eigvalsh(h).max())"),
+    Mutant("largest_stable_learning_rate", "smallest eigenvalue",
+           "def largest_stable_learning_rate(x):\n    h = 2 * np.array([[len(x), x.sum()], [x.sum(), (x ** 2).sum()]])\n"
+           "    return float(2 / np.linalg.eigvalsh(h).min())"),
+    Mutant("largest_stable_learning_rate", "Hessian without the factor 2",
+           "def largest_stable_learning_rate(x):\n    h = np.array([[len(x), x.sum()], [x.sum(), (x ** 2).sum()]])\n"
+           "    return float(2 / np.linalg.eigvalsh(h).max())"),
+    Mutant("largest_stable_learning_rate", "Hessian of the mean instead of the sum",
+           "def largest_stable_learning_rate(x):\n    h = 2 * np.array([[1.0, x.mean()], [x.mean(), (x ** 2).mean()]])\n"
+           "    return float(2 / np.linalg.eigvalsh(h).max())"),
+    Mutant("largest_stable_learning_rate", "diagonal of the Hessian only",
+           "def largest_stable_learning_rate(x):\n    return float(2 / max(2 * len(x), 2 * (x ** 2).sum()))"),
+]

@@ -1,4 +1,4 @@
-"""Command line of the instructor tooling: `python -m autograder {release,readme,grade,export} ...`."""
+"""Command line of the instructor tooling: `python -m autograder {release,readme,grade,merge,export} ...`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from autograder.course import load_course
+from autograder.sandbox import SandboxUnavailable
 
 
 def _put_environment_on_path() -> None:
@@ -43,13 +44,23 @@ def _grade(args: argparse.Namespace) -> int:
     course = load_course()
     settings = GradingSettings(
         cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout, memory_limit_mb=args.memory_mb,
-        max_output_bytes=args.max_output_bytes, fast_mode_variable=course.fast_mode_variable,
+        max_output_bytes=args.max_output_bytes, scratch_mb=args.scratch_mb, sandboxed=not args.no_sandbox,
+        fast_mode_variable=course.fast_mode_variable,
     )
     rows = grade_submissions(Path(args.submissions), course.assignment(args.assignment), Path(args.out),
-                             jobs=args.jobs, settings=settings)
-    if not rows:
+                             jobs=args.jobs, settings=settings, seed=args.seed or "", shard=args.shard)
+    if not rows and not args.shard:
         print(f"no files found in {args.submissions}; pass the folder or .zip of downloaded notebooks")
-    return 0 if rows else 1
+        return 1
+    return 0
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from autograder.grade import merge_outputs
+
+    rows = merge_outputs([Path(p) for p in args.shards], Path(args.out))
+    print(f"merged {len(args.shards)} shard output(s): {len(rows)} file(s) in {Path(args.out) / 'grades.csv'}")
+    return 0
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -78,7 +89,18 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--notebook-timeout", type=float, default=900, help="seconds one notebook may run (default 900)")
     grade.add_argument("--memory-mb", type=int, default=6144, help="memory one kernel may use, MiB (default 6144)")
     grade.add_argument("--max-output-bytes", type=int, default=1_000_000, help="output kept per cell, bytes (default 1000000)")
+    grade.add_argument("--scratch-mb", type=int, default=512, help="writable space of each sandbox, MiB (default 512)")
+    grade.add_argument("--seed", default=None, help="secret seed of the hidden tests' inputs (default: OUT/seed, "
+                       "else a new random one saved there); shards must share it")
+    grade.add_argument("--shard", default=None, metavar="K/N", help="grade only shard K of N (0 <= K < N), chosen by a "
+                       "stable hash of the student id; combine the outputs with `merge`")
+    grade.add_argument("--no-sandbox", action="store_true", help="run kernels without the OS sandbox: TRUSTED "
+                       "submissions only; every row is marked unsandboxed")
     grade.set_defaults(run=_grade)
+    merge = commands.add_parser("merge", help="combine the output folders of `grade --shard` runs")
+    merge.add_argument("shards", nargs="+", help="the --out folders of the shard runs")
+    merge.add_argument("--out", required=True, help="output folder of the merged gradebook and grades.csv")
+    merge.set_defaults(run=_merge)
     export = commands.add_parser("export", help="export the gradebook of a grading run to CSV (nbgrader's format)")
     export.add_argument("--out", default="grading", help="the folder given to `grade --out` (default grading/)")
     export.add_argument("--to", default=None, help="CSV file to write (default OUT/gradebook_export.csv)")
@@ -92,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except (KeyError, FileNotFoundError, ValueError) as error:
+    except (KeyError, FileNotFoundError, ValueError, SandboxUnavailable) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
         print(f"error: {message}", file=sys.stderr)
         return 2

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 
+from autograder.kernel_pool import KernelRecipe
 from autograder.settings import GradingSettings
 from autograder.template import AssignmentTemplate
 
 
 @dataclass(frozen=True)
 class GradingContext:
-    """The assignment template, the limits, the run's secret marker and the prepared caches."""
+    """The assignment template, the limits, the sandbox recipe, the reference records and the input hashes.
+
+    ``reference`` maps each hidden test's grade_id to the records the instructor's solution made
+    with the run's seed; the seed itself reaches only the sandboxes (through ``recipe``).
+    """
 
     template: AssignmentTemplate
     settings: GradingSettings
-    marker: str
-    guard_source: str
-    assets: Path | None = None
-    mpl_cache: Path | None = None
+    recipe: KernelRecipe | None = None
+    reference: dict[str, list] = field(default_factory=dict)
+    source_sha256: str = ""
+    seed_sha256: str = ""

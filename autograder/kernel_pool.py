@@ -1,125 +1,114 @@
-"""One spare kernel per worker process, started in the background while the current notebook runs."""
+"""Sandboxed kernels for one process: each used once, the next one started while the current notebook runs.
+
+Every kernel is launched from one long-lived launcher thread. bwrap's --die-with-parent (like any
+PR_SET_PDEATHSIG) fires when the *thread* that started it ends, so a kernel started from a
+short-lived thread would be killed with it; the launcher thread lives as long as the pool.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import subprocess
-import threading
-from multiprocessing import util
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
 
-from jupyter_client.manager import AsyncKernelManager
-
+from autograder.kernel_manager import SandboxedKernelManager
 from autograder.sandbox import Sandbox
 from autograder.settings import GradingSettings
 
-KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
 
+@dataclass
+class Kernel:
+    """A started kernel and its sandbox."""
 
-def start_kernel(settings: GradingSettings, assets, mpl_cache) -> tuple[Sandbox, AsyncKernelManager]:
-    """A fresh sandbox and a kernel started in it (cwd, HOME and environment of the sandbox)."""
-    sandbox = Sandbox(settings, assets, mpl_cache)
-    km = AsyncKernelManager(kernel_name=settings.kernel_name, connection_file=str(sandbox.path / ".kernel.json"))
-    try:
-        asyncio.run(km.start_kernel(extra_arguments=KERNEL_ARGUMENTS, cwd=str(sandbox.path), env=sandbox.environment(),
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-    except Exception:
-        sandbox.remove()
-        raise
-    return sandbox, km
+    sandbox: Sandbox
+    km: SandboxedKernelManager
 
-
-def install_guard(km: AsyncKernelManager, guard_source: str, timeout: float = 120) -> bool:
-    """Run the guard's install cell in a kernel that has run nothing else; True when it succeeded."""
-    async def install() -> bool:
-        kc = km.client()
-        kc.start_channels()
+    def discard(self) -> None:
+        """Kill the sandbox (all its processes), close the sockets and delete the grader-side files."""
         try:
-            await kc.wait_for_ready(timeout=timeout)
-            msg_id = kc.execute(guard_source, silent=True, store_history=False)
-            while True:
-                reply = await kc.get_shell_msg(timeout=timeout)
-                if reply["parent_header"].get("msg_id") == msg_id:
-                    return reply["content"].get("status") == "ok"
+            asyncio.run(self.km.shutdown_kernel(now=True))
+        except Exception:
+            process = getattr(self.km.provisioner, "process", None)
+            if process is not None and process.poll() is None:
+                process.kill()
         finally:
-            kc.stop_channels()
-
-    try:
-        return asyncio.run(install())
-    except Exception:
-        return False
+            self.km.close()
+            self.sandbox.remove()
 
 
-def discard(sandbox: Sandbox, km: AsyncKernelManager) -> None:
-    """Kill a kernel nobody will use and delete its sandbox."""
-    try:
-        asyncio.run(km.shutdown_kernel(now=True))
-    except Exception:
-        pass
-    sandbox.remove()
+@dataclass(frozen=True)
+class KernelRecipe:
+    """What a sandboxed kernel needs: limits, the run's folder, the seed, the release's data, fonts."""
+
+    settings: GradingSettings
+    run_dir: Path
+    seed: str = ""
+    assets: Path | None = None
+    mpl_cache: Path | None = None
+
+    def start(self) -> Kernel:
+        """A new sandbox with a kernel started in it (call from the launcher thread)."""
+        sandbox = Sandbox(self.settings, self.run_dir, self.seed, self.assets, self.mpl_cache)
+        km = SandboxedKernelManager(sandbox)
+        try:
+            asyncio.run(km.start_kernel(env=sandbox.environment(), cwd=sandbox.cwd(),
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        except BaseException:
+            Kernel(sandbox, km).discard()
+            raise
+        return Kernel(sandbox, km)
 
 
 class KernelPool:
-    """Hands out kernels; while one notebook runs, the next kernel starts in a background thread.
+    """Hands out fresh kernels; ``refill`` starts the next one in the background."""
 
-    Every kernel serves exactly one submission: when it is taken a spare has run nothing but the
-    guard's install cell (so the guard's snapshot still predates any student code).
-    """
+    def __init__(self, recipe: KernelRecipe) -> None:
+        self.recipe = recipe
+        self._launcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kernel-launcher")
+        self._spare: Future | None = None
 
-    def __init__(self, settings: GradingSettings, assets, mpl_cache, guard_source: str = "") -> None:
-        self.args = (settings, assets, mpl_cache)
-        self.guard_source = guard_source
-        self._spare: tuple[Sandbox, AsyncKernelManager, bool] | None = None
-        self._thread: threading.Thread | None = None
-        util.Finalize(self, self.close, exitpriority=10)
-
-    def _fill(self) -> None:
-        try:
-            sandbox, km = start_kernel(*self.args)
-        except Exception:
-            self._spare = None
-            return
-        guarded = bool(self.guard_source) and install_guard(km, self.guard_source)
-        self._spare = (sandbox, km, guarded)
-
-    def take(self) -> tuple[Sandbox, AsyncKernelManager, bool] | None:
-        """(sandbox, kernel manager, guard installed) of the spare when it is alive, else None."""
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
+    def take(self) -> Kernel:
+        """The spare kernel if it started and is alive, else a new one (started in the launcher thread)."""
         spare, self._spare = self._spare, None
-        if spare is not None and not spare[1].has_kernel:
-            discard(*spare[:2])
-            spare = None
-        return spare
+        if spare is not None:
+            try:
+                kernel = spare.result()
+                if kernel.km.provisioner.process.poll() is None:
+                    return kernel
+                kernel.discard()
+            except Exception:
+                pass
+        return self._launcher.submit(self.recipe.start).result()
 
     def refill(self) -> None:
-        """Start the next spare kernel in the background."""
-        if self._thread is None and self._spare is None:
-            self._thread = threading.Thread(target=self._fill, daemon=True, name="spare-kernel")
-            self._thread.start()
+        """Start the next kernel in the background."""
+        if self._spare is None:
+            self._spare = self._launcher.submit(self.recipe.start)
 
     def close(self) -> None:
-        """Stop the spare kernel, if any."""
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-        if self._spare is not None:
-            discard(*self._spare[:2])
-            self._spare = None
+        """Stop the spare kernel, if any, and the launcher thread."""
+        spare, self._spare = self._spare, None
+        if spare is not None:
+            try:
+                spare.result().discard()
+            except Exception:
+                pass
+        self._launcher.shutdown(wait=True)
 
 
-_POOLS: dict[tuple, KernelPool] = {}
+_POOLS: dict[KernelRecipe, KernelPool] = {}
 
 
-def pool_for(settings: GradingSettings, assets, mpl_cache, guard_source: str = "") -> KernelPool:
-    """This process's pool for these settings (one per worker process and run)."""
-    key = (settings, str(assets), str(mpl_cache), guard_source)
-    if key not in _POOLS:
-        _POOLS[key] = KernelPool(settings, assets, mpl_cache, guard_source)
-    return _POOLS[key]
+def pool_for(recipe: KernelRecipe) -> KernelPool:
+    """This process's pool for a recipe (one per worker process and run)."""
+    if recipe not in _POOLS:
+        _POOLS[recipe] = KernelPool(recipe)
+    return _POOLS[recipe]
 
 
 def close_pools() -> None:
-    """Stop every spare kernel of this process (the parent calls it after grading in-process)."""
+    """Stop every spare kernel of this process."""
     while _POOLS:
         _POOLS.popitem()[1].close()

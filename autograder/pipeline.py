@@ -1,8 +1,9 @@
-"""The grading pipelines, listed in one place, and the functions that run them.
+"""The grading pipelines, listed in one place, and the function that runs one submission.
 
-A `grade` run is RUN_STEPS in order. GradeSubmissions runs SUBMISSION_STEPS for every file,
-in worker processes; a file that cannot be graded switches to UNGRADABLE_STEPS. The order of
-each list is checked at import time from what each step requires and provides.
+A `grade` run is RUN_STEPS in order; `merge` is MERGE_STEPS. GradeSubmissions runs
+SUBMISSION_STEPS for every pending file, in worker processes; a file that cannot be graded
+switches to UNGRADABLE_STEPS. The order of each list is checked at import time from what each
+step requires and provides.
 """
 
 from __future__ import annotations
@@ -12,17 +13,26 @@ import traceback
 
 from autograder.context import GradingContext
 from autograder.result import SubmissionResult
+from autograder.results_store import ResultsStore, sha256_file
 from autograder.steps.base import check_order
+from autograder.steps.choose_seed import ChooseSeed
 from autograder.steps.collect_submissions import CollectSubmissions
+from autograder.steps.copy_shard_outputs import CopyShardOutputs
 from autograder.steps.execute_in_sandbox import ExecuteInSandbox
+from autograder.steps.find_pending import FindPending
 from autograder.steps.grade_submissions import GradeSubmissions
+from autograder.steps.judge_cells import JudgeCells
+from autograder.steps.load_results import LoadResults
+from autograder.steps.load_shard_results import LoadShardResults
 from autograder.steps.match_cells import MatchCells
 from autograder.steps.prepare_assignment import PrepareAssignment
-from autograder.steps.read_notebook import ReadNotebook
+from autograder.steps.prepare_sandbox import PrepareSandbox
+from autograder.steps.read_notebook import MAX_NOTEBOOK_BYTES, ReadNotebook
 from autograder.steps.record_grades import RecordGrades
 from autograder.steps.restore_tests import RestoreTests
+from autograder.steps.run_reference import RunReference
 from autograder.steps.save_autograded import SaveAutograded
-from autograder.steps.score_cells import ScoreCells
+from autograder.steps.select_shard import SelectShard
 from autograder.steps.write_error_feedback import WriteErrorFeedback
 from autograder.steps.write_feedback import WriteFeedback
 from autograder.steps.write_grades_csv import WriteGradesCsv
@@ -30,24 +40,33 @@ from autograder.steps.write_summary import WriteSummary
 from autograder.submission import GradingError, SubmissionState
 
 SUBMISSION_INPUTS = ("submission", "out")
-SUBMISSION_STEPS = (ReadNotebook, MatchCells, RestoreTests, ExecuteInSandbox, ScoreCells, SaveAutograded, WriteFeedback)
+SUBMISSION_STEPS = (ReadNotebook, MatchCells, RestoreTests, ExecuteInSandbox, JudgeCells, SaveAutograded, WriteFeedback)
 UNGRADABLE_STEPS = (WriteErrorFeedback,)
-RUN_INPUTS = ("assignment", "submissions_path", "out", "settings", "scratch")
-RUN_STEPS = (PrepareAssignment, CollectSubmissions, GradeSubmissions, RecordGrades, WriteGradesCsv, WriteSummary)
+RUN_INPUTS = ("assignment", "submissions_path", "out", "settings", "scratch", "seed_option", "shard")
+RUN_STEPS = (PrepareAssignment, ChooseSeed, PrepareSandbox, CollectSubmissions, SelectShard, FindPending,
+             RunReference, GradeSubmissions, LoadResults, RecordGrades, WriteGradesCsv, WriteSummary)
+MERGE_INPUTS = ("shard_outs", "out", "settings")
+MERGE_STEPS = (LoadShardResults, CopyShardOutputs, PrepareAssignment, RecordGrades, WriteGradesCsv, WriteSummary)
 
 check_order(SUBMISSION_STEPS, SUBMISSION_INPUTS)
 check_order(UNGRADABLE_STEPS, SUBMISSION_INPUTS + ("error",))
 check_order(RUN_STEPS, RUN_INPUTS)
+check_order(MERGE_STEPS, MERGE_INPUTS)
 
 
 def describe(state: SubmissionState) -> str:
-    """The message column: what went wrong first, then notes, then the failed tests."""
+    """The message column: what went wrong first, then notes, then the failed hidden tests."""
     parts = [state.error] if state.error else []
     parts += state.notes
-    failed = [c for c in state.cells or [] if not c.passed]
+    cells = state.cells or []
+    hidden = [c for c in cells if c.hidden]
+    failed = [c for c in hidden if not c.passed]
     if failed:
-        parts.append(f"failed {len(failed)} of {len(state.cells)} tests: " + "; ".join(
+        parts.append(f"failed {len(failed)} of {len(hidden)} tests: " + "; ".join(
             f"{c.grade_id} ({c.message[:140]})" for c in failed))
+    visible = [c.grade_id for c in cells if not c.hidden and not c.passed]
+    if visible:
+        parts.append("visible checks failing (no points): " + ", ".join(visible))
     if not state.submission.primary:
         parts.append("another file of this student for the same notebook is the one recorded in the gradebook")
     return " | ".join(parts)
@@ -59,19 +78,35 @@ def grade_submission(submission, context: GradingContext, out) -> SubmissionResu
     state = SubmissionState(submission=submission, out=out)
     notebook = context.template.notebooks.get(submission.notebook or "")
     max_score = notebook.max_score if notebook else context.template.max_score
+    transient = False
     try:
         for step in SUBMISSION_STEPS:
             step(context).run(state)
     except GradingError as error:
         state.status, state.error, state.cells = "error", str(error), []
+    except MemoryError:
+        state.status, state.error, state.cells = "error", "the grader ran out of memory on this file; please report it", []
     except Exception as error:  # a grader bug must not lose the submission
-        detail = traceback.format_exception_only(type(error), error)[-1].strip()
-        state.status, state.error, state.cells = "error", f"internal grader error ({detail}); please report it", state.cells or []
+        detail = traceback.format_exception_only(type(error), error)[-1].strip()[:300]
+        state.status, state.error, state.cells = "error", f"internal grader error ({detail}); please report it", []
+        transient = True
     if state.feedback_path is None:
         for step in UNGRADABLE_STEPS:
             try:
                 step(context).run(state)
             except Exception:
                 pass
-    return SubmissionResult(submission=submission, status=state.status, message=describe(state),
-                            max_score=max_score, cells=list(state.cells or []), seconds=time.monotonic() - started)
+    try:
+        file_sha256 = sha256_file(submission.path, MAX_NOTEBOOK_BYTES + 1)
+    except OSError:
+        file_sha256 = ""
+    return SubmissionResult(
+        submission=submission, assignment=context.template.assignment_id, status=state.status,
+        message=describe(state), max_score=max_score, cells=list(state.cells or []),
+        seconds=time.monotonic() - started, sandboxed=context.settings.sandboxed, file_sha256=file_sha256,
+        source_sha256=context.source_sha256, seed_sha256=context.seed_sha256, transient=transient)
+
+
+def grade_and_store(submission, context: GradingContext, out) -> None:
+    """Grade one file and store its result at once (what each worker runs)."""
+    ResultsStore(out).save(grade_submission(submission, context, out))

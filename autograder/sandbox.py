@@ -1,65 +1,270 @@
-"""A private working folder per submission: the kernel's cwd and HOME, with a minimal environment."""
+"""The OS sandbox of one kernel: a bubblewrap (`bwrap`) command line and the files it needs.
+
+Every kernel runs in its own user, PID, IPC, network, UTS and mount namespaces. Its root file
+system is empty but for read-only binds of the Python environment, the helper package, the
+release's data files and the shared data cache, and private tmpfs mounts of bounded size (the
+home folder, /tmp, /dev/shm and the folder of its sockets). Nothing of the repository, source/,
+the submissions, the output folder or another sandbox is mounted. The kernel talks to the grader
+over ZeroMQ ipc sockets inside its own /run/kernel, which the grader reaches through
+/proc/<pid>/root; no other sandbox can reach them, and the network namespace has no interface.
+
+When the grader runs as root, an outer bwrap (root) builds the mounts and namespaces, prlimit
+sets the resource limits, setpriv drops to a sandbox-only uid (no capabilities, no_new_privs,
+no groups), and an inner unprivileged bwrap adds a user namespace with user namespaces disabled
+inside. So outside the sandbox the kernel is an unprivileged uid of its own, and RLIMIT_NPROC
+counts its processes alone. When the grader is not root, one unprivileged bwrap does it all and
+the kernel runs as the grader's user in a user namespace. Every bwrap runs with
+--die-with-parent: if the grader dies, the PID namespace and everything in it go with it.
+"""
 
 from __future__ import annotations
 
+import importlib.util
+import itertools
 import os
+import secrets
 import shutil
+import subprocess
 import sys
-import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from autograder.settings import GradingSettings
 
+HOME = "/home/student"
+DATA = "/data/dlcourse"
+KERNEL_DIR = "/run/kernel"
+CONNECTION = f"{KERNEL_DIR}/connection.json"
+SOCKETS = f"{KERNEL_DIR}/ipc"
+SANDBOX_UID = 1000  # the kernel's uid inside its user namespace
+UID_BASE, UID_SPAN = 2_000_000, 1_000_000  # outside uids of sandboxes when the grader is root
+ETC_FILES = ("alternatives", "fonts", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "mime.types",
+             "nsswitch.conf", "os-release", "timezone", "matplotlibrc")
+PASSWD = ("root:x:0:0:root:/root:/usr/sbin/nologin\n"
+          f"student:x:{SANDBOX_UID}:{SANDBOX_UID}:student:{HOME}:/bin/sh\n"
+          "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n")
+GROUP = f"root:x:0:\nstudent:x:{SANDBOX_UID}:\nnogroup:x:65534:\n"
+FIX = ("install bubblewrap (`sudo apt-get install bubblewrap`, or `make test`), allow unprivileged user "
+       "namespaces (`sudo sysctl -w kernel.unprivileged_userns_clone=1`, and on Ubuntu 24.04 "
+       "`sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0`), or grade on Linux (a VM or a "
+       "container with bubblewrap inside, see autograder/README.md); `--no-sandbox` grades anyway but only "
+       "trusted submissions")
+_counter = itertools.count()
+
+
+class SandboxUnavailable(RuntimeError):
+    """bubblewrap cannot build a sandbox on this machine; the message says how to fix it."""
+
+
+def _package_dir(name: str) -> Path | None:
+    spec = importlib.util.find_spec(name)
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    return Path(locations[0]).resolve() if locations else None
+
+
+@lru_cache(maxsize=1)
+def environment_binds() -> tuple[tuple[str, str], ...]:
+    """(host path, sandbox path) of what every kernel reads: system dirs, Python, the helper package."""
+    binds = [("/usr", "/usr")]
+    for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        path = Path("/") / name
+        if path.is_dir() and not path.is_symlink():
+            binds.append((str(path), str(path)))
+    python = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent.parent}
+    package = _package_dir("dlcourse")
+    for path in sorted(python | ({package} if package else set())):
+        if not str(path).startswith("/usr"):
+            binds.append((str(path), str(path)))
+    return tuple(binds)
+
+
+def _parents(paths: list[str]) -> list[str]:
+    """Every folder above the bind targets, shallow first: bwrap would create them unreadable (0700)."""
+    found = {str(parent) for path in paths for parent in Path(path).parents if str(parent) != "/"}
+    return sorted(found, key=lambda p: (p.count("/"), p))
+
+
+def data_cache() -> Path | None:
+    """The shared data cache of dlcourse (`$DLCOURSE_DATA` or ~/.cache/dlcourse), when it exists."""
+    path = Path(os.environ.get("DLCOURSE_DATA") or Path.home() / ".cache" / "dlcourse")
+    return path if path.is_dir() else None
+
 
 class Sandbox:
-    """A fresh temporary folder outside the repository and the output folder, removed after use.
+    """One kernel's sandbox: its command line, its environment and the grader-side files it needs.
 
-    It holds only what the kernel needs: a HOME with a matplotlib cache, a TMPDIR and the
-    assignment's data files. The gradebook, the instructor notebooks and other submissions
-    are never copied in, and no path to them is passed to the kernel.
+    The grader keeps one file per sandbox (the connection file, bound read-only into it) under the
+    run's private folder; the kernel writes only to its own tmpfs mounts, which vanish with it.
     """
 
-    def __init__(self, settings: GradingSettings, assets: Path | None = None, mpl_cache: Path | None = None) -> None:
+    def __init__(self, settings: GradingSettings, run_dir: Path, seed: str = "", assets: Path | None = None,
+                 mpl_cache: Path | None = None) -> None:
         self.settings = settings
-        self.path = Path(tempfile.mkdtemp(prefix="autograder-sandbox-"))
-        for sub in ("tmp", ".cache", ".config/matplotlib", ".ipython"):
-            (self.path / sub).mkdir(parents=True, exist_ok=True)
-        if mpl_cache is not None and mpl_cache.is_dir():
-            for item in mpl_cache.glob("fontlist*.json"):
-                shutil.copy(item, self.path / ".config" / "matplotlib" / item.name)
-        if assets is not None and assets.is_dir():
-            for item in assets.iterdir():
-                if item.suffix != ".ipynb" and item.name != ".ipynb_checkpoints":
-                    (shutil.copytree if item.is_dir() else shutil.copy)(item, self.path / item.name)
+        self.seed = seed
+        self.assets = assets
+        self.mpl_cache = mpl_cache
+        self.run_dir = Path(run_dir)
+        self.name = f"k{os.getpid()}-{next(_counter)}-{secrets.token_hex(3)}"
+        self.folder = self.run_dir / "kernels" / self.name
+        self.folder.mkdir(parents=True, mode=0o700)
+        self.connection_file = self.folder / "connection.json"
+        self.as_root = os.geteuid() == 0
+        self.uid = UID_BASE + (os.getpid() * 16 + next(_counter)) % UID_SPAN
+        if settings.sandboxed:
+            for name, text in (("passwd", PASSWD), ("group", GROUP)):
+                if not (self.run_dir / name).exists():
+                    (self.run_dir / name).write_text(text, encoding="utf-8")
+                    (self.run_dir / name).chmod(0o644)
+        else:
+            for sub in ("home/tmp", "home/.config/matplotlib"):
+                (self.folder / sub).mkdir(parents=True, exist_ok=True)
+
+    # Paths as the kernel sees them -------------------------------------------------------------
+
+    @property
+    def home(self) -> str:
+        return HOME if self.settings.sandboxed else str(self.folder / "home")
+
+    @property
+    def kernel_connection_file(self) -> str:
+        """The connection file's path inside the sandbox."""
+        return CONNECTION if self.settings.sandboxed else str(self.connection_file)
+
+    @property
+    def socket_ip(self) -> str:
+        """The ipc path prefix the kernel binds (`<prefix>-<port>`), as the kernel sees it."""
+        return SOCKETS if self.settings.sandboxed else str(self.folder / "ipc")
+
+    def host_socket_ip(self, init_pid: int | None) -> str:
+        """The same prefix as the grader reaches it: through the sandbox's root, /proc/<pid>/root."""
+        if not self.settings.sandboxed:
+            return self.socket_ip
+        return f"/proc/{init_pid}/root{SOCKETS}"
 
     def environment(self) -> dict[str, str]:
-        """The kernel's whole environment: fast mode on, HOME and temp inside the sandbox, nothing else inherited."""
+        """The kernel's whole environment: fast mode on, the grading seed, HOME and temp inside the sandbox."""
         threads = str(self.settings.kernel_threads())
+        home = self.home
         env = {
             "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
-            "HOME": str(self.path),
-            "TMPDIR": str(self.path / "tmp"),
-            "XDG_CACHE_HOME": str(self.path / ".cache"),
-            "MPLCONFIGDIR": str(self.path / ".config" / "matplotlib"),
-            "IPYTHONDIR": str(self.path / ".ipython"),
+            "HOME": home, "USER": "student", "LOGNAME": "student",
+            "TMPDIR": "/tmp" if self.settings.sandboxed else f"{home}/tmp",
+            "XDG_CACHE_HOME": f"{home}/.cache",
+            "MPLCONFIGDIR": f"{home}/.config/matplotlib",
+            "IPYTHONDIR": f"{home}/.ipython",
             "LANG": "C.UTF-8",
             "PYTHONHASHSEED": "0",
             "PYTHONDONTWRITEBYTECODE": "1",
-            "OMP_NUM_THREADS": threads,
-            "OPENBLAS_NUM_THREADS": threads,
-            "MKL_NUM_THREADS": threads,
-            "TF_NUM_INTRAOP_THREADS": threads,
-            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "OMP_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads, "MKL_NUM_THREADS": threads,
+            "TF_NUM_INTRAOP_THREADS": threads, "TF_CPP_MIN_LOG_LEVEL": "2",
             self.settings.fast_mode_variable: "1",
         }
-        data_cache = os.environ.get("DLCOURSE_DATA") or str(Path.home() / ".cache" / "dlcourse")
-        if Path(data_cache).is_dir():
-            env["DLCOURSE_DATA"] = data_cache
+        if self.seed:
+            env["DLCOURSE_GRADING_SEED"] = self.seed
+        cache = data_cache()
+        if cache is not None:
+            env["DLCOURSE_DATA"] = DATA if self.settings.sandboxed else str(cache)
         for name in self.settings.passthrough_env:
             if name in os.environ and name not in env:
                 env[name] = os.environ[name]
         return env
 
+    # The command line ---------------------------------------------------------------------------
+
+    def limits(self) -> list[str]:
+        """prlimit: processes per sandbox uid, file size, CPU seconds, open files, no core dumps."""
+        s = self.settings
+        cpu = int(s.notebook_timeout * max(1, s.kernel_threads()) + 60)
+        args = ["prlimit", f"--fsize={s.max_file_mb * 2**20}", f"--cpu={cpu}", "--core=0", "--nofile=4096",
+                "--data=unlimited"]  # the grader's workers cap their own heap; kernels are watched instead
+        if s.sandboxed:  # a per-uid count: only meaningful for a uid of the sandbox's own
+            args.append(f"--nproc={s.max_processes}")
+        return [*args, "--"]
+
+    def mounts(self) -> list[str]:
+        """bwrap's mount arguments: read-only environment, bounded private tmpfs, nothing else."""
+        s = self.settings
+        ro = list(environment_binds())
+        for name in ETC_FILES:
+            if Path("/etc", name).exists():
+                ro.append((f"/etc/{name}", f"/etc/{name}"))
+        cache = data_cache()
+        if cache is not None:
+            ro.append((str(cache), DATA))
+        args: list[str] = []
+        for parent in _parents([dest for _, dest in ro] + [HOME, KERNEL_DIR, "/etc/passwd"]):
+            args += ["--perms", "0755", "--dir", parent]
+        for source, dest in ro:
+            args += ["--ro-bind", source, dest]
+        for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+            path = Path("/") / name
+            if path.is_symlink():
+                args += ["--symlink", os.readlink(path), str(path)]
+        args += ["--proc", "/proc", "--dev", "/dev"]
+        gpus = sorted(str(p) for p in Path("/dev").glob("nvidia*"))
+        for device in gpus:
+            args += ["--dev-bind", device, device]
+        if gpus:
+            args += ["--ro-bind", "/sys", "/sys"]
+        args += ["--perms", "1777", "--size", str(64 * 2**20), "--tmpfs", "/dev/shm",
+                 "--perms", "0777", "--size", str(s.scratch_mb * 2**20), "--tmpfs", HOME,
+                 "--perms", "1777", "--size", str(128 * 2**20), "--tmpfs", "/tmp",
+                 "--perms", "0777", "--size", str(2**20), "--tmpfs", KERNEL_DIR,
+                 "--ro-bind", str(self.connection_file), CONNECTION,
+                 "--ro-bind", str(self.run_dir / "passwd"), "/etc/passwd",
+                 "--ro-bind", str(self.run_dir / "group"), "/etc/group",
+                 "--perms", "0777", "--dir", f"{HOME}/.config",
+                 "--perms", "0777", "--dir", f"{HOME}/.config/matplotlib"]
+        if self.mpl_cache is not None:
+            for item in sorted(self.mpl_cache.glob("fontlist*.json")):
+                args += ["--ro-bind", str(item), f"{HOME}/.config/matplotlib/{item.name}"]
+        if self.assets is not None and self.assets.is_dir():
+            for item in sorted(self.assets.iterdir()):
+                if item.suffix != ".ipynb" and not item.name.startswith("."):
+                    args += ["--ro-bind", str(item), f"{HOME}/{item.name}"]
+        return args
+
+    def command(self, argv: list[str]) -> list[str]:
+        """The full command line that runs ``argv`` (the kernel) in this sandbox."""
+        if not self.settings.sandboxed:
+            return [*self.limits(), "setpriv", "--pdeathsig", "KILL", "--", *argv]
+        namespaces = ["--unshare-pid", "--unshare-ipc", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+                      "--hostname", "sandbox", "--die-with-parent", "--new-session"]
+        user = ["--unshare-user", "--disable-userns", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID)]
+        bwrap = shutil.which("bwrap") or "bwrap"
+        if not self.as_root:
+            return [bwrap, *namespaces, *user, *self.mounts(), "--chdir", HOME, "--", *self.limits(), *argv]
+        drop = ["setpriv", f"--reuid={self.uid}", f"--regid={self.uid}", "--clear-groups", "--inh-caps=-all",
+                "--bounding-set=-all", "--no-new-privs", "--"]
+        inner = ["bwrap", *user, "--bind", "/", "/", "--die-with-parent", "--chdir", HOME, "--"]
+        return [bwrap, *namespaces, *self.mounts(), "--chdir", "/", "--", *self.limits(), *drop, *inner, *argv]
+
+    def cwd(self) -> str:
+        """Where the launcher starts: anywhere harmless for bwrap, the home folder without a sandbox."""
+        return "/" if self.settings.sandboxed else self.home
+
     def remove(self) -> None:
-        """Delete the folder and everything the kernel wrote in it."""
-        shutil.rmtree(self.path, ignore_errors=True)
+        """Delete the grader-side files of this sandbox (its tmpfs mounts vanished with its processes)."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def check_sandbox(settings: GradingSettings, run_dir: Path) -> None:
+    """Start one trivial sandbox; raise SandboxUnavailable naming the fix when bubblewrap cannot run here."""
+    if not settings.sandboxed:
+        return
+    if sys.platform != "linux":
+        raise SandboxUnavailable(f"the grading sandbox needs Linux (this is {sys.platform}); {FIX}")
+    for tool in ("bwrap", "prlimit", "setpriv"):
+        if shutil.which(tool) is None:
+            raise SandboxUnavailable(f"`{tool}` is not installed; {FIX}")
+    sandbox = Sandbox(settings, run_dir)
+    try:
+        sandbox.connection_file.write_text("{}", encoding="utf-8")
+        probe = "import os; open(os.path.join(os.environ['HOME'], 'probe'), 'w').write('ok'); print(os.getuid())"
+        result = subprocess.run(sandbox.command([sys.executable, "-c", probe]), env=sandbox.environment(),
+                                cwd=sandbox.cwd(), capture_output=True, text=True, timeout=120)
+        if result.returncode != 0 or result.stdout.strip() != str(SANDBOX_UID):
+            detail = (result.stderr.strip().splitlines() or ["no message"])[-1]
+            raise SandboxUnavailable(f"bubblewrap could not start a sandbox ({detail}); {FIX}")
+    finally:
+        sandbox.remove()

@@ -11,20 +11,25 @@ class GradingSettings:
     """What one grading run may spend per submission, and how the kernel is started.
 
     The defaults fit the heaviest notebooks (TensorFlow and PyTorch, 30-90 s in fast mode).
-    Every field has a command-line option of the same name (`--cell-timeout`, ...).
+    The time and memory fields have command-line options of the same name (`--cell-timeout`, ...).
     """
 
     jobs: int = 1
     cell_timeout: float = 300.0
     notebook_timeout: float = 900.0
-    memory_limit_mb: int = 6144
-    max_output_bytes: int = 1_000_000
+    memory_limit_mb: int = 6144          # resident memory of a sandbox's processes (watchdog)
+    max_output_bytes: int = 1_000_000    # output kept per cell
+    max_notebook_output_bytes: int = 8_000_000   # output kept per notebook, records aside
+    max_record_bytes: int = 16_000_000   # grading records kept per notebook
+    scratch_mb: int = 512                # the sandbox's home folder (tmpfs); /tmp 128 MiB, /dev/shm 64 MiB
+    max_file_mb: int = 256               # RLIMIT_FSIZE: largest file a kernel may write
+    max_processes: int = 512             # RLIMIT_NPROC of a sandbox's own uid (threads count too)
+    stop_grace_s: float = 2.0            # a kernel stopped (SIGSTOP, ptrace) this long is killed
+    sandboxed: bool = True               # False only with --no-sandbox (trusted submissions)
     fast_mode_variable: str = "DLCOURSE_FAST"
     kernel_name: str = "python3"
     threads_per_kernel: int = 0
-    passthrough_env: tuple[str, ...] = field(default=(
-        "DLCOURSE_DATA", "CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "NVIDIA_VISIBLE_DEVICES", "TZ",
-    ))
+    passthrough_env: tuple[str, ...] = field(default=("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "TZ"))
 
     def kernel_threads(self) -> int:
         """Threads each kernel's BLAS/OpenMP may use: the cores shared out among the workers."""

@@ -13,7 +13,10 @@ class GradingError(Exception):
 
 @dataclass(frozen=True)
 class Submission:
-    """One input file: who sent it and which notebook of the assignment it is (None: unknown)."""
+    """One input file: who sent it and which notebook of the assignment it is (None: unknown).
+
+    ``problem`` is set when the file could not even be extracted (an oversized zip member).
+    """
 
     student_id: str
     path: Path
@@ -21,6 +24,7 @@ class Submission:
     notebook: str | None
     output_stem: str
     primary: bool = True
+    problem: str = ""
 
     @property
     def label(self) -> str:
@@ -30,17 +34,18 @@ class Submission:
 
 @dataclass(frozen=True)
 class CellResult:
-    """The outcome of one grade cell."""
+    """The outcome of one test cell: hidden tests carry points, visible ones (0 points) only pass or fail."""
 
     grade_id: str
     score: float
     max_score: float
+    passed: bool
     message: str = ""
 
     @property
-    def passed(self) -> bool:
-        """Full marks on this cell."""
-        return self.max_score > 0 and self.score >= self.max_score
+    def hidden(self) -> bool:
+        """A test that carries points (its inputs come from the grading seed)."""
+        return self.max_score > 0
 
 
 @dataclass
@@ -49,12 +54,12 @@ class SubmissionState:
 
     submission: Submission
     out: Path
-    notebook: Any = None          # ReadNotebook: the student's notebook (nbformat v4)
+    notebook: Any = None          # ReadNotebook: the student's notebook (sources only, nbformat v4)
     matches: Any = None           # MatchCells: alignment of the student's cells to the template
     graded: Any = None            # RestoreTests: the notebook to run, tests restored
     executed: Any = None          # ExecuteInSandbox: the notebook with outputs
-    guard: Any = None             # ExecuteInSandbox: per grade cell, what the guard observed
-    cells: list[CellResult] | None = None   # ScoreCells
+    timed_out: set = field(default_factory=set)   # ExecuteInSandbox: indices of cells that timed out
+    cells: list[CellResult] | None = None   # JudgeCells
     autograded_path: Path | None = None     # SaveAutograded
     feedback_path: Path | None = None       # WriteFeedback
     status: str = "graded"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 RECORD_MIME = "application/vnd.dlcourse.record+json"
+KINDS = ("array", "too_large", "list", "dict", "str", "none", "other")
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,18 @@ def records_of(outputs: list) -> list[dict]:
         if isinstance(payload, dict) and isinstance(payload.get("name"), str) and isinstance(payload.get("value"), dict):
             found.append(payload)
     return found
+
+
+def _safe(text: object, limit: int = 30) -> str:
+    """A student-controlled string as a message may quote it: printable characters only, short."""
+    cleaned = "".join(ch if ch.isprintable() else "?" for ch in str(text)[: limit + 1])
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 3] + "..."
+
+
+def _kind(encoded: dict) -> str:
+    """The student's claimed kind, if it is one the grader knows."""
+    kind = encoded.get("kind")
+    return kind if kind in KINDS else "value"
 
 
 def _array(encoded: dict) -> np.ndarray:
@@ -94,10 +107,10 @@ def compare_value(expected: dict, got: dict, rtol: float, atol: float) -> str:
     """'' when the student's encoded value matches the reference's, else what is wrong with it."""
     kind = expected.get("kind")
     if got.get("kind") == "other":
-        return f"is a {got.get('type', 'value')}, which the grader cannot compare"
+        return f"is a {_safe(got.get('type', 'value'))}, which the grader cannot compare"
     if kind == "array":
         if got.get("kind") != "array":
-            return f"is a {got.get('kind')}, not a number or an array"
+            return f"is a {_kind(got)}, not a number or an array"
         try:
             got_array = _array(got)
         except (KeyError, TypeError, ValueError):
@@ -110,7 +123,7 @@ def compare_value(expected: dict, got: dict, rtol: float, atol: float) -> str:
         return "" if got.get("kind") == "too_large" and got.get("shape") == expected.get("shape") else "has the wrong size"
     if kind in ("list", "dict"):
         if got.get("kind") != kind:
-            return f"is a {got.get('kind')}, expected a {'tuple or list' if kind == 'list' else 'dict'}"
+            return f"is a {_kind(got)}, expected a {'tuple or list' if kind == 'list' else 'dict'}"
         items_e, items_g = expected["items"], got.get("items")
         if kind == "list":
             if not isinstance(items_g, list) or len(items_g) != len(items_e):
@@ -118,8 +131,8 @@ def compare_value(expected: dict, got: dict, rtol: float, atol: float) -> str:
             pairs = [(f"item {i}", e, g) for i, (e, g) in enumerate(zip(items_e, items_g))]
         else:
             if not isinstance(items_g, dict) or set(items_g) != set(items_e):
-                keys = sorted(items_g) if isinstance(items_g, dict) else []
-                return f"has the keys {keys[:10]}, expected {sorted(items_e)[:10]}"
+                keys = sorted(_safe(k, 20) for k in items_g)[:10] if isinstance(items_g, dict) else []
+                return f"has the keys {keys}, expected {sorted(items_e)[:10]}"
             pairs = [(f"key {k!r}", items_e[k], items_g[k]) for k in items_e]
         for label, e, g in pairs:
             problem = compare_value(e, g if isinstance(g, dict) else {}, rtol, atol)
@@ -129,7 +142,7 @@ def compare_value(expected: dict, got: dict, rtol: float, atol: float) -> str:
     if kind in ("str", "none"):
         if got.get("kind") == kind and got.get("value") == expected.get("value"):
             return ""
-        shown = repr(str(got.get("value", got.get("kind"))))[:80]
+        shown = repr(_safe(got.get("value", _kind(got))))
         return f"is {shown}, which does not match"
     return "has a kind the grader does not know"
 

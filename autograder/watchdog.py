@@ -1,4 +1,4 @@
-"""A thread that kills a kernel (and its children) when it uses too much memory or time."""
+"""A thread that kills a sandbox when it uses too much memory or time, or when its kernel is stopped."""
 
 from __future__ import annotations
 
@@ -7,26 +7,37 @@ import time
 
 import psutil
 
+STOPPED = (psutil.STATUS_STOPPED, psutil.STATUS_TRACING_STOP)
+
 
 class KernelWatchdog(threading.Thread):
-    """Poll the kernel's process tree; past the memory limit or the deadline, kill it and say why."""
+    """Poll the sandbox's process tree; past a limit, kill it all and say why.
 
-    def __init__(self, pid: int, memory_limit_bytes: int, deadline_s: float, interval_s: float = 0.1) -> None:
+    Limits: resident memory of the whole tree, the notebook's wall-clock deadline, and a kernel
+    process that stays stopped (SIGSTOP, or held by a tracer) longer than ``stop_grace_s``.
+    """
+
+    def __init__(self, pid: int, memory_limit_bytes: int, deadline_s: float, kernel_pid: int | None = None,
+                 stop_grace_s: float = 2.0, interval_s: float = 0.1) -> None:
         super().__init__(daemon=True, name=f"watchdog-{pid}")
         self.pid = pid
+        self.kernel_pid = kernel_pid
         self.memory_limit_bytes = memory_limit_bytes
         self.deadline = time.monotonic() + deadline_s
         self.deadline_s = deadline_s
+        self.stop_grace_s = stop_grace_s
         self.interval_s = interval_s
         self.reason = ""
         self.peak_bytes = 0
+        self._stopped_since: float | None = None
         self._stop_event = threading.Event()
 
     def _tree(self) -> list[psutil.Process]:
         root = psutil.Process(self.pid)
         return [root, *root.children(recursive=True)]
 
-    def _rss(self, processes: list[psutil.Process]) -> int:
+    @staticmethod
+    def _rss(processes: list[psutil.Process]) -> int:
         total = 0
         for process in processes:
             try:
@@ -35,39 +46,60 @@ class KernelWatchdog(threading.Thread):
                 pass
         return total
 
+    def _kernel_stopped(self) -> bool:
+        if self.kernel_pid is None:
+            return False
+        try:
+            return psutil.Process(self.kernel_pid).status() in STOPPED
+        except psutil.Error:
+            return False
+
     def kill(self, reason: str) -> None:
-        """Kill the kernel's whole process tree, remembering the first reason given."""
+        """Kill the whole process tree, remembering the first reason given."""
         self.reason = self.reason or reason
         self.kill_tree()
 
     def kill_tree(self) -> None:
-        """Kill whatever is left of the kernel and the processes it started."""
+        """Kill whatever is left of the sandbox: its launcher first, so the PID namespace goes with it."""
         try:
             processes = self._tree()
         except psutil.Error:
             return
-        for process in reversed(processes):
+        for process in processes:
             try:
                 process.kill()
             except psutil.Error:
                 pass
 
+    def check(self) -> bool:
+        """One poll; True when the sandbox was killed (or is gone)."""
+        try:
+            processes = self._tree()
+        except psutil.Error:
+            return True
+        rss = self._rss(processes)
+        self.peak_bytes = max(self.peak_bytes, rss)
+        if rss > self.memory_limit_bytes:
+            self.kill(f"used {rss / 2**20:.0f} MiB of memory, over the {self.memory_limit_bytes / 2**20:.0f} MiB limit")
+            return True
+        if time.monotonic() > self.deadline:
+            self.kill(f"ran longer than the notebook limit of {self.deadline_s:.0f} s")
+            return True
+        if self._kernel_stopped():
+            self._stopped_since = self._stopped_since or time.monotonic()
+            if time.monotonic() - self._stopped_since > self.stop_grace_s:
+                self.kill(f"the kernel was stopped (SIGSTOP or a tracer) for more than {self.stop_grace_s:.0f} s")
+                return True
+        else:
+            self._stopped_since = None
+        return False
+
     def run(self) -> None:
         while not self._stop_event.wait(self.interval_s):
-            try:
-                processes = self._tree()
-            except psutil.Error:
-                return
-            rss = self._rss(processes)
-            self.peak_bytes = max(self.peak_bytes, rss)
-            if rss > self.memory_limit_bytes:
-                self.kill(f"used {rss / 2**20:.0f} MiB of memory, over the {self.memory_limit_bytes / 2**20:.0f} MiB limit")
-                return
-            if time.monotonic() > self.deadline:
-                self.kill(f"ran longer than the notebook limit of {self.deadline_s:.0f} s")
+            if self.check():
                 return
 
     def stop(self) -> None:
-        """End the polling and kill any process the kernel left behind."""
+        """End the polling and kill any process the sandbox left behind."""
         self._stop_event.set()
         self.kill_tree()

@@ -7,7 +7,8 @@ import pytest
 
 from autograder.run_state import RunState
 from autograder.settings import GradingSettings
-from autograder.steps.collect_submissions import CollectSubmissions, identify, normalize_notebook_name
+from autograder.steps import collect_submissions
+from autograder.steps.collect_submissions import CollectSubmissions, distinct_ids, identify, normalize_notebook_name
 from autograder.template import AssignmentTemplate, NotebookTemplate
 from tests.conftest import COURSE
 
@@ -71,3 +72,63 @@ def test_two_copies_of_one_notebook_are_both_kept_and_the_plain_name_is_recorded
 def test_missing_submissions_folder_says_what_to_pass(tmp_path):
     with pytest.raises(FileNotFoundError, match="folder or .zip"):
         collect(tmp_path / "nowhere", tmp_path)
+
+
+def test_student_ids_that_clean_to_the_same_name_stay_distinct():
+    ids = distinct_ids({"a_b", "a b", "a/b", "x" * 100, "plain"})
+    assert ids["a_b"] == "a_b" and ids["plain"] == "plain"
+    assert len(set(ids.values())) == 5
+    assert all(len(i) <= 64 and i.replace("-", "_").replace("_", "").isalnum() for i in ids.values())
+
+
+def test_zip_members_of_students_whose_names_collide_get_different_ids(tmp_path):
+    archive = tmp_path / "batch.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("ann lee/01_linear_regression.ipynb", "{}")
+        bundle.writestr("ann_lee/01_linear_regression.ipynb", "{}")
+        bundle.writestr("ann\x1b[2Jlee/01_linear_regression.ipynb", "{}")
+    found = collect(archive, tmp_path / "scratch")
+    assert len({s.student_id for s in found}) == 3 and all(s.primary for s in found)
+    assert "ann_lee" in {s.student_id for s in found}
+
+
+def test_zip_bomb_members_are_not_extracted_but_listed_with_the_reason(tmp_path):
+    archive = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("mallory/01_linear_regression.ipynb", b"\0" * (20 * 2**20))
+        bundle.writestr("alice/01_linear_regression.ipynb", "{}")
+    found = {s.student_id: s for s in collect(archive, tmp_path / "scratch")}
+    assert "zip bomb" in found["mallory"].problem and found["mallory"].path.stat().st_size == 0
+    assert found["alice"].problem == "" and found["alice"].path.read_text() == "{}"
+
+
+def test_members_past_the_size_limits_are_cut_off_while_extracting(tmp_path, monkeypatch):
+    monkeypatch.setattr(collect_submissions, "MAX_MEMBER_BYTES", 1000)
+    monkeypatch.setattr(collect_submissions, "MAX_ZIP_BYTES", 1500)
+    archive = tmp_path / "big.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:  # stored: no ratio to give it away
+        bundle.writestr("a/01_linear_regression.ipynb", b"x" * 2000)
+        bundle.writestr("b/01_linear_regression.ipynb", b"y" * 900)
+        bundle.writestr("c/01_linear_regression.ipynb", b"z" * 900)
+    found = {s.student_id: s for s in collect(archive, tmp_path / "scratch")}
+    assert "limit per file" in found["a"].problem and found["a"].path.stat().st_size == 0
+    assert found["b"].problem == "" and found["b"].path.stat().st_size == 900
+    assert "grader extracts from one archive" in found["c"].problem
+
+
+def test_archives_with_too_many_members_are_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(collect_submissions, "MAX_ZIP_MEMBERS", 3)
+    archive = tmp_path / "many.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for i in range(4):
+            bundle.writestr(f"s{i}/01_linear_regression.ipynb", "{}")
+    with pytest.raises(ValueError, match="holds 4 files"):
+        collect(archive, tmp_path / "scratch")
+
+
+def test_symbolic_links_in_a_folder_become_error_rows_and_are_not_followed(tmp_path):
+    folder = tmp_path / "subs" / "eve"
+    folder.mkdir(parents=True)
+    (folder / "01_linear_regression.ipynb").symlink_to("/etc/hostname")
+    found = collect(tmp_path / "subs", tmp_path / "scratch")
+    assert len(found) == 1 and "symbolic link" in found[0].problem

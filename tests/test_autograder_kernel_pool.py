@@ -1,37 +1,64 @@
-"""The spare kernel of a worker: started ahead, used once, cleaned up."""
+"""Sandboxed kernels: started ahead in their own sandbox, used once, leaving nothing behind."""
 
-from autograder.guard import install_source
-from autograder.kernel_pool import KernelPool, discard
+import asyncio
+
+import psutil
+import pytest
+
+from autograder.kernel_pool import KernelPool, KernelRecipe
 from autograder.settings import GradingSettings
 
 
-def test_spare_kernel_runs_in_its_own_sandbox_and_is_handed_out_once():
-    pool = KernelPool(GradingSettings(), None, None)
-    try:
-        pool.refill()
-        sandbox, km, guarded = pool.take()
-        assert km.has_kernel and sandbox.path.is_dir() and not guarded
-        assert pool.take() is None  # nothing refilled yet: the caller starts its own kernel
-    finally:
-        discard(sandbox, km)
-    assert not sandbox.path.exists()
-
-
-def test_close_stops_the_spare_and_removes_its_sandbox():
-    pool = KernelPool(GradingSettings(), None, None)
-    pool.refill()
-    pool._thread.join()
-    sandbox, km, _ = pool._spare
+@pytest.fixture
+def pool(tmp_path):
+    pool = KernelPool(KernelRecipe(GradingSettings(), tmp_path, seed="abc"))
+    yield pool
     pool.close()
-    assert not sandbox.path.exists()
-    assert pool.take() is None
 
 
-def test_spare_kernel_gets_the_guard_installed_before_anyone_uses_it():
-    pool = KernelPool(GradingSettings(), None, None, guard_source=install_source([]))
+def run_code(kernel, code: str) -> str:
+    async def go() -> str:
+        client = kernel.km.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            seen = []
+            reply = await client.execute_interactive(code, timeout=60, output_hook=lambda msg: seen.append(
+                msg["content"].get("text", "")))
+            assert reply["content"]["status"] == "ok"
+            return "".join(seen)
+        finally:
+            client.stop_channels()
+    return asyncio.run(go())
+
+
+def test_spare_kernel_runs_sandboxed_and_is_handed_out_once(pool, tmp_path):
     pool.refill()
-    sandbox, km, guarded = pool.take()
+    kernel = pool.take()
     try:
-        assert guarded
+        assert run_code(kernel, "import os; print(os.getcwd(), os.environ['DLCOURSE_GRADING_SEED'])").split() == [
+            "/home/student", "abc"]
+        assert kernel.km.ip.startswith("/proc/") and kernel.km.kernel_pid is not None
+        assert pool._spare is None  # nothing refilled: the next take starts a kernel of its own
     finally:
-        discard(sandbox, km)
+        launcher = kernel.km.provisioner.process.pid
+        kernel.discard()
+    assert not psutil.pid_exists(launcher) or psutil.Process(launcher).status() == psutil.STATUS_ZOMBIE
+    assert not kernel.sandbox.folder.exists()
+
+
+def test_close_stops_the_spare_and_removes_its_files(pool, tmp_path):
+    pool.refill()
+    process = pool._spare.result().km.provisioner.process
+    pool.close()
+    assert process.poll() is not None
+    assert list((tmp_path / "kernels").iterdir()) == []
+
+
+def test_kernel_started_in_the_background_survives_its_starting_thread(pool):
+    pool.refill()
+    kernel = pool.take()  # started in the launcher thread, which lives on
+    try:
+        assert run_code(kernel, "print(6 * 7)").strip() == "42"
+    finally:
+        kernel.discard()

@@ -10,19 +10,27 @@ from autograder.steps.execute_in_sandbox import ExecuteInSandbox
 from autograder.steps.match_cells import MatchCells
 from autograder.steps.read_notebook import ReadNotebook
 from autograder.steps.restore_tests import RestoreTests
-from autograder.steps.score_cells import ScoreCells
+from autograder.steps.judge_cells import JudgeCells
 
-ALL_STEPS = pipeline.RUN_STEPS + pipeline.SUBMISSION_STEPS + pipeline.UNGRADABLE_STEPS
+ALL_STEPS = tuple(dict.fromkeys(pipeline.RUN_STEPS + pipeline.MERGE_STEPS + pipeline.SUBMISSION_STEPS
+                                 + pipeline.UNGRADABLE_STEPS))
 
 
 def test_listed_pipelines_satisfy_their_ordering_constraints():
     check_order(pipeline.SUBMISSION_STEPS, pipeline.SUBMISSION_INPUTS)
     check_order(pipeline.RUN_STEPS, pipeline.RUN_INPUTS)
+    check_order(pipeline.MERGE_STEPS, pipeline.MERGE_INPUTS)
 
 
-def test_scoring_before_execution_is_rejected_with_the_missing_input():
-    with pytest.raises(PipelineOrderError, match=r"ScoreCells needs executed, guard.*ExecuteInSandbox"):
-        check_order((ReadNotebook, MatchCells, RestoreTests, ScoreCells, ExecuteInSandbox), pipeline.SUBMISSION_INPUTS)
+def test_judging_before_execution_is_rejected_with_the_missing_input():
+    with pytest.raises(PipelineOrderError, match=r"JudgeCells needs executed, timed_out.*ExecuteInSandbox"):
+        check_order((ReadNotebook, MatchCells, RestoreTests, JudgeCells, ExecuteInSandbox), pipeline.SUBMISSION_INPUTS)
+
+
+def test_grading_before_the_reference_run_is_rejected():
+    steps = tuple(s for s in pipeline.RUN_STEPS if s.__name__ != "RunReference")
+    with pytest.raises(PipelineOrderError, match="GradeSubmissions needs reference"):
+        check_order(steps, pipeline.RUN_INPUTS)
 
 
 def test_restoring_tests_before_matching_cells_is_rejected():

@@ -6,19 +6,19 @@ import pytest
 
 from autograder.context import GradingContext
 from autograder.settings import GradingSettings
-from autograder.steps.read_notebook import ReadNotebook
+from autograder.steps.read_notebook import MAX_CELL_CHARS, MAX_NOTEBOOK_BYTES, ReadNotebook
 from autograder.submission import GradingError, Submission, SubmissionState
 from autograder.template import AssignmentTemplate, NotebookTemplate
 
 NAME = "01_linear_regression.ipynb"
 CONTEXT = GradingContext(template=AssignmentTemplate("01", {NAME: NotebookTemplate(NAME, ())}),
-                         settings=GradingSettings(), marker="m", guard_source="")
+                         settings=GradingSettings())
 
 
-def read(tmp_path, content: bytes, notebook=NAME):
+def read(tmp_path, content: bytes, notebook=NAME, problem=""):
     path = tmp_path / "file"
     path.write_bytes(content)
-    state = SubmissionState(submission=Submission("s", path, "s/file", notebook, "file"), out=tmp_path)
+    state = SubmissionState(submission=Submission("s", path, "s/file", notebook, "file", problem=problem), out=tmp_path)
     ReadNotebook(CONTEXT).run(state)
     return state.notebook
 
@@ -56,3 +56,34 @@ def test_notebook_with_too_many_cells_is_rejected(tmp_path):
     cells = [{"cell_type": "code", "source": f"x = {i}", "metadata": {}, "outputs": []} for i in range(2001)]
     with pytest.raises(GradingError, match="2001 cells"):
         read(tmp_path, json.dumps({"nbformat": 4, "cells": cells}).encode())
+
+
+def test_a_cell_over_the_size_limit_is_rejected_with_its_number(tmp_path):
+    cells = [{"cell_type": "code", "source": "x = 1", "metadata": {}, "outputs": []},
+             {"cell_type": "code", "source": "#" * (MAX_CELL_CHARS + 1), "metadata": {}, "outputs": []}]
+    with pytest.raises(GradingError, match="cell 2 holds .* KiB"):
+        read(tmp_path, json.dumps({"nbformat": 4, "cells": cells}).encode())
+
+
+def test_millions_of_json_objects_are_refused_before_they_fill_memory(tmp_path):
+    with pytest.raises(GradingError, match="more JSON objects"):
+        read(tmp_path, b'{"cells": [' + b"{}," * 300_000 + b"{}]}")
+
+
+def test_file_over_the_size_limit_is_refused_without_being_read(tmp_path):
+    with pytest.raises(GradingError, match="MiB limit"):
+        read(tmp_path, b" " * (MAX_NOTEBOOK_BYTES + 1))
+
+
+def test_a_problem_found_while_unpacking_becomes_the_error(tmp_path):
+    with pytest.raises(GradingError, match="too large to extract"):
+        read(tmp_path, b"", problem="s/file is too large to extract")
+
+
+def test_links_and_special_files_are_not_read(tmp_path):
+    (tmp_path / "target").write_text("{}")
+    link = tmp_path / "link"
+    link.symlink_to(tmp_path / "target")
+    state = SubmissionState(submission=Submission("s", link, "s/link", NAME, "link"), out=tmp_path)
+    with pytest.raises(GradingError, match="not a regular file"):
+        ReadNotebook(CONTEXT).run(state)

@@ -21,7 +21,7 @@ def context():
     template = build_notebook_template(ASSIGNMENT.notebook, read_notebook(ASSIGNMENT.release_path()),
                                        read_notebook(ASSIGNMENT.source_path()))
     return GradingContext(template=AssignmentTemplate(ASSIGNMENT.id, {ASSIGNMENT.notebook: template}),
-                          settings=GradingSettings(), marker="m", guard_source="")
+                          settings=GradingSettings())
 
 
 def restore(context, notebook):
@@ -59,7 +59,7 @@ def test_added_cell_claiming_to_be_a_grade_cell_earns_nothing(context):
     state = restore(context, notebook)
     added = next(c for c in state.graded.cells if "free points" in c.source)
     assert "nbgrader" not in added.metadata
-    assert sum(nbgrader_meta(c).get("points", 0) for c in state.graded.cells) == 18
+    assert sum(nbgrader_meta(c).get("points", 0) for c in state.graded.cells) == context.template.max_score
 
 
 def test_locked_setup_cell_is_restored_when_changed(context):

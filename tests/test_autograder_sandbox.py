@@ -1,32 +1,238 @@
-"""The per-submission sandbox folder and the kernel's environment."""
+"""The kernel sandbox (bubblewrap): what code inside can see, write, reach and outlive."""
 
+from __future__ import annotations
+
+import json
 import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from dataclasses import replace
+
+import psutil
+import pytest
 
 from autograder.course import REPO_ROOT
-from autograder.sandbox import Sandbox
+from autograder.sandbox import SANDBOX_UID, Sandbox, SandboxUnavailable, check_sandbox
 from autograder.settings import GradingSettings
 
+SETTINGS = GradingSettings(jobs=2, scratch_mb=32)
 
-def test_environment_turns_fast_mode_on_and_keeps_home_inside(monkeypatch):
+
+def run_inside(tmp_path, code: str, settings: GradingSettings = SETTINGS, timeout: float = 60) -> dict:
+    """Run Python ``code`` in a fresh sandbox; it prints one JSON object, which is returned."""
+    run_dir = tmp_path / "run"
+    run_dir.mkdir(exist_ok=True)
+    sandbox = Sandbox(settings, run_dir, seed="s3cret")
+    sandbox.connection_file.write_text("{}")
+    try:
+        result = subprocess.run(sandbox.command([sys.executable, "-c", textwrap.dedent(code)]),
+                                env=sandbox.environment(), cwd=sandbox.cwd(), capture_output=True, text=True,
+                                timeout=timeout)
+        assert result.returncode == 0, result.stderr[-2000:]
+        return json.loads(result.stdout.strip().splitlines()[-1])
+    finally:
+        sandbox.remove()
+
+
+def test_environment_turns_fast_mode_on_keeps_home_inside_and_passes_no_secret(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_TOKEN", "do-not-leak")
-    sandbox = Sandbox(GradingSettings(jobs=2))
-    try:
-        env = sandbox.environment()
-        assert env["DLCOURSE_FAST"] == "1"
-        assert env["HOME"] == str(sandbox.path) and env["TMPDIR"].startswith(str(sandbox.path))
-        assert "SECRET_TOKEN" not in env
-        assert not str(sandbox.path).startswith(str(REPO_ROOT))
-        assert env["OMP_NUM_THREADS"] == str(max(1, (os.cpu_count() or 1) // 2))
-    finally:
-        sandbox.remove()
-    assert not sandbox.path.exists()
+    sandbox = Sandbox(SETTINGS, tmp_path, seed="abc")
+    env = sandbox.environment()
+    assert env["DLCOURSE_FAST"] == "1" and env["DLCOURSE_GRADING_SEED"] == "abc"
+    assert env["HOME"] == "/home/student" and "SECRET_TOKEN" not in env
+    assert env["OMP_NUM_THREADS"] == str(max(1, (os.cpu_count() or 1) // 2))
+    sandbox.remove()
+    assert not sandbox.folder.exists()
 
 
-def test_release_data_files_are_copied_but_notebooks_are_not(tmp_path):
-    (tmp_path / "data.csv").write_text("1,2")
-    (tmp_path / "other.ipynb").write_text("{}")
-    sandbox = Sandbox(GradingSettings(), assets=tmp_path)
+def test_repository_source_submissions_and_output_are_invisible(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "grades.csv").write_text("secret")
+    seen = run_inside(tmp_path, f"""
+        import json, os
+        def exists(p): return os.path.exists(p)
+        print(json.dumps({{
+            "source": exists({str(REPO_ROOT / 'source')!r}),
+            "repo": sorted(os.listdir({str(REPO_ROOT)!r})) if exists({str(REPO_ROOT)!r}) else [],
+            "out": exists({str(out)!r}), "run": exists({str(tmp_path / 'run')!r}),
+            "uid": os.getuid(), "cwd": os.getcwd(), "kernel_dir": sorted(os.listdir("/run/kernel")),
+        }}))""")
+    assert not seen["source"] and not seen["out"] and not seen["run"]
+    assert set(seen["repo"]) <= {".venv", "utils"}
+    assert seen["uid"] == SANDBOX_UID and seen["cwd"] == "/home/student"
+    assert seen["kernel_dir"] == ["connection.json"]
+
+
+def test_python_environment_and_helper_package_are_read_only(tmp_path):
+    import dlcourse
+
+    seen = run_inside(tmp_path, f"""
+        import json, sys, dlcourse
+        errors = []
+        for path in (sys.prefix + "/pwned", {os.path.dirname(dlcourse.__file__)!r} + "/pwned", "/usr/pwned"):
+            try:
+                open(path, "w")
+                errors.append("written")
+            except OSError as error:
+                errors.append(error.errno)
+        print(json.dumps({{"errors": errors, "dlcourse": dlcourse.__file__}}))""")
+    assert seen["errors"] == [30, 30, 30]  # EROFS
+    assert seen["dlcourse"] == dlcourse.__file__
+
+
+def test_no_network_not_even_the_hosts_loopback(tmp_path):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
     try:
-        assert (sandbox.path / "data.csv").is_file() and not (sandbox.path / "other.ipynb").exists()
+        seen = run_inside(tmp_path, f"""
+            import json, socket
+            results = []
+            for address in (("127.0.0.1", {port}), ("1.1.1.1", 80)):
+                try:
+                    socket.create_connection(address, timeout=3)
+                    results.append("connected")
+                except OSError as error:
+                    results.append(type(error).__name__)
+            print(json.dumps(results))""")
     finally:
+        listener.close()
+    assert "connected" not in seen
+
+
+def test_host_processes_are_invisible_and_cannot_be_signalled(tmp_path):
+    seen = run_inside(tmp_path, f"""
+        import json, os
+        pids = [int(p) for p in os.listdir("/proc") if p.isdigit()]
+        try:
+            os.kill({os.getpid()}, 0)
+            reached = True
+        except ProcessLookupError:
+            reached = False
+        print(json.dumps({{"pids": pids, "reached": reached}}))""")
+    assert not seen["reached"]
+    assert max(seen["pids"]) < 50 and len(seen["pids"]) < 10
+
+
+@pytest.mark.parametrize("folder, limit_mb", [("/home/student", 32), ("/tmp", 128), ("/dev/shm", 64)])
+def test_writable_space_is_bounded(tmp_path, folder, limit_mb):
+    seen = run_inside(tmp_path, f"""
+        import json, os
+        written = 0
+        try:
+            for i in range(1000):
+                with open("{folder}/fill%d" % i, "wb") as handle:
+                    handle.write(b"x" * 2**20)
+                written += 1
+            error = None
+        except OSError as exc:
+            error = exc.errno
+        print(json.dumps({{"written": written, "error": error}}))""")
+    assert seen["error"] == 28 and seen["written"] <= limit_mb  # ENOSPC
+
+
+def test_fork_flood_stops_at_the_process_limit(tmp_path):
+    seen = run_inside(tmp_path, """
+        import json, os, time
+        children = []
+        try:
+            for _ in range(200):
+                pid = os.fork()
+                if pid == 0:
+                    time.sleep(30)
+                    os._exit(0)
+                children.append(pid)
+            error = None
+        except OSError as exc:
+            error = exc.errno
+        print(json.dumps({"forked": len(children), "error": error}))
+        for pid in children:
+            os.kill(pid, 9)""", settings=replace(SETTINGS, max_processes=32))
+    assert seen["error"] == 11 and seen["forked"] < 32  # EAGAIN
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a uid of its own needs a grader running as root")
+def test_kernel_runs_as_an_unprivileged_uid_of_its_own_outside(tmp_path):
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    sandbox = Sandbox(SETTINGS, run_dir)
+    sandbox.connection_file.write_text("{}")
+    process = subprocess.Popen(sandbox.command([sys.executable, "-c", "import time; time.sleep(30)"]),
+                               env=sandbox.environment(), cwd=sandbox.cwd())
+    try:
+        deadline = time.monotonic() + 30
+        python = []
+        while not python and time.monotonic() < deadline:
+            python = [p for p in psutil.Process(process.pid).children(recursive=True) if p.name().startswith("python")]
+            time.sleep(0.05)
+        assert python
+        uids = python[0].uids()
+        assert uids.real == uids.effective == sandbox.uid != 0
+        assert python[0].status() != psutil.STATUS_ZOMBIE
+    finally:
+        process.kill()
+        process.wait()
         sandbox.remove()
+
+
+GRADER = """
+import subprocess, sys, time
+from pathlib import Path
+from autograder.sandbox import Sandbox
+from autograder.settings import GradingSettings
+sandbox = Sandbox(GradingSettings(), Path(sys.argv[1]))
+sandbox.connection_file.write_text("{}")
+code = "import os, time\\nif os.fork() == 0:\\n    os.setsid()\\n    if os.fork() == 0:\\n        time.sleep(300)\\n" \\
+       "time.sleep(300)  # " + sys.argv[2]
+subprocess.Popen(sandbox.command([sys.executable, "-c", code]), env=sandbox.environment(), cwd=sandbox.cwd())
+print("started", flush=True)
+time.sleep(300)
+"""
+
+
+def test_nothing_in_the_sandbox_survives_the_grader_being_killed(tmp_path):
+    marker = f"marker-{secrets.token_hex(6)}"
+    grader = subprocess.Popen([sys.executable, "-c", GRADER, str(tmp_path), marker], cwd=REPO_ROOT,
+                              stdout=subprocess.PIPE, text=True)
+
+    def survivors() -> list:
+        found = []
+        for process in psutil.process_iter(["cmdline"]):
+            if any(marker in part for part in process.info["cmdline"] or []):
+                found.append(process)
+        return found
+
+    try:
+        assert grader.stdout.readline().strip() == "started"
+        deadline = time.monotonic() + 30
+        while len(survivors()) < 3 and time.monotonic() < deadline:  # the kernel, its child, its grandchild
+            time.sleep(0.05)
+        assert len(survivors()) >= 3
+        os.kill(grader.pid, signal.SIGKILL)
+        grader.wait()
+        deadline = time.monotonic() + 10
+        while survivors() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not survivors()
+    finally:
+        grader.kill()
+        for process in survivors():
+            process.kill()
+
+
+def test_missing_bubblewrap_stops_grading_with_the_fix(monkeypatch, tmp_path):
+    monkeypatch.setattr("autograder.sandbox.shutil.which", lambda name: None)
+    with pytest.raises(SandboxUnavailable, match="apt-get install bubblewrap.*--no-sandbox"):
+        check_sandbox(SETTINGS, tmp_path)
+
+
+def test_this_machine_can_run_the_sandbox(tmp_path):
+    check_sandbox(SETTINGS, tmp_path)
+    assert list((tmp_path / "kernels").iterdir()) == []

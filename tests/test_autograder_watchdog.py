@@ -1,4 +1,4 @@
-"""The kernel watchdog: memory and time limits on a process tree."""
+"""The kernel watchdog: memory and time limits on a process tree, and stopped kernels."""
 
 import subprocess
 import sys
@@ -30,3 +30,12 @@ def test_stop_kills_what_is_left():
     dog.stop()
     assert sleeper.wait(timeout=30) != 0
     assert dog.reason == ""
+
+
+def test_a_stopped_kernel_is_killed_after_the_grace_period():
+    sleeper = subprocess.Popen([sys.executable, "-c", "import os, signal, time; os.kill(os.getpid(), signal.SIGSTOP)"])
+    dog = KernelWatchdog(sleeper.pid, memory_limit_bytes=2**40, deadline_s=60, kernel_pid=sleeper.pid,
+                         stop_grace_s=0.5, interval_s=0.05)
+    dog.start()
+    assert sleeper.wait(timeout=30) != 0
+    assert "stopped (SIGSTOP" in dog.reason

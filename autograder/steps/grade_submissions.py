@@ -1,84 +1,89 @@
-"""GradeSubmissions: run the per-submission pipeline for every file, in parallel worker processes."""
+"""GradeSubmissions: run the per-submission pipeline for every pending file, in worker processes.
+
+Workers die with the grader (PR_SET_PDEATHSIG), ignore Ctrl-C (the grader stops them), and store
+each result themselves as soon as it exists. A worker that dies takes nothing stored with it:
+what is missing afterwards is retried once, one file per fresh worker, then recorded as an error.
+"""
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
-import secrets
-import subprocess
-import sys
-from concurrent.futures import ProcessPoolExecutor
+import os
+import resource
+import signal
+from concurrent.futures import ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
 
 from autograder.context import GradingContext
-from autograder.guard import imported_modules, install_source
-from autograder.kernel_pool import close_pools
 from autograder.result import SubmissionResult
+from autograder.results_store import ResultsStore, sha256_text
 from autograder.steps.base import Step
-from autograder.template import TEST
+
+PR_SET_PDEATHSIG = 1
+WORKER_MEMORY_BYTES = 2**30  # soft RLIMIT_DATA of a worker: what it may allocate whatever it reads
 
 
-def build_matplotlib_cache(folder: Path) -> Path:
-    """Build matplotlib's font cache once, so that each sandbox starts with a copy instead of rebuilding it."""
-    folder.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], env={"MPLCONFIGDIR": str(folder), "HOME": str(folder)},
-                   capture_output=True, check=False, timeout=300)
-    return folder
+def worker_init(parent_pid: int) -> None:
+    """In each worker: die with the grader, leave Ctrl-C to it, and cap its own heap."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:
+        os._exit(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    limit = WORKER_MEMORY_BYTES if hard == resource.RLIM_INFINITY else min(hard, WORKER_MEMORY_BYTES)
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
 
 
-def build_context(state) -> GradingContext:
-    """The read-only facts every worker needs, prepared once per run."""
-    tests = [cell.instructor_source for nb in state.template.notebooks.values() for cell in nb.cells if cell.role == TEST]
-    assets = state.assignment.release_path().parent
-    return GradingContext(
-        template=state.template, settings=state.settings, marker=f"autograder-done-{secrets.token_hex(16)}",
-        guard_source=install_source(imported_modules(tests)), assets=assets if assets.is_dir() else None,
-        mpl_cache=build_matplotlib_cache(state.scratch / "matplotlib"),
-    )
+def run_workers(submissions: list, context: GradingContext, out, jobs: int) -> None:
+    """Grade ``submissions`` in ``jobs`` worker processes; return when all are done or the pool broke."""
+    from autograder.pipeline import grade_and_store
 
-
-def crashed(submission, max_score: float, reason: str) -> SubmissionResult:
-    """The result for a file whose worker process died."""
-    return SubmissionResult(submission=submission, status="error", message=f"the grading worker died ({reason}); "
-                            "regrade this student alone with --jobs 1 and a separate --out", max_score=max_score)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=worker_init, initargs=(os.getpid(),))
+    try:
+        futures = [pool.submit(grade_and_store, s, context, out) for s in submissions]
+        wait(futures)
+        for future in futures:
+            try:
+                future.result()
+            except BrokenProcessPool:
+                break
+            except Exception:
+                pass  # the result store says what is missing
+    finally:
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            if process.is_alive():
+                process.kill()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 class GradeSubmissions(Step):
-    """Grade submissions: SUBMISSION_STEPS per file, `settings.jobs` at a time; only results come back."""
+    """Grade submissions: SUBMISSION_STEPS per pending file, `settings.jobs` at a time; each result stored as it comes."""
 
-    requires = ("template", "submissions", "settings", "scratch", "out")
-    provides = ("results",)
+    requires = ("pending", "reference", "template", "recipe", "settings", "out", "source_sha256", "seed")
+    provides = ("graded",)
 
     def run(self, state) -> None:
-        from autograder.pipeline import grade_submission
-
-        context = build_context(state)
-        pending = list(state.submissions)
-        if state.settings.jobs <= 1:
-            try:
-                state.results = [grade_submission(s, context, state.out) for s in pending]
-            finally:
-                close_pools()
+        if not state.pending:
             return
-        done: dict[int, SubmissionResult] = {}
-        broken: list[int] = []
-        spawn = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=state.settings.jobs, mp_context=spawn) as pool:
-            futures = {i: pool.submit(grade_submission, s, context, state.out) for i, s in enumerate(pending)}
-            for i, future in futures.items():
-                try:
-                    done[i] = future.result()
-                except BrokenProcessPool:
-                    broken.append(i)
-                except Exception as error:
-                    done[i] = crashed(pending[i], state.template.max_score, f"{type(error).__name__}: {error}")
-        # A dead worker takes the queued submissions with it: grade those once more, one at a time here.
-        try:
-            for i in broken:
-                done[i] = grade_submission(pending[i], context, state.out)
-        except Exception as error:
-            for i in broken:
-                done.setdefault(i, crashed(pending[i], state.template.max_score, f"{type(error).__name__}: {error}"))
-        finally:
-            close_pools()
-        state.results = [done[i] for i in range(len(pending))]
+        context = GradingContext(template=state.template, settings=state.settings, recipe=state.recipe,
+                                 reference=state.reference, source_sha256=state.source_sha256,
+                                 seed_sha256=sha256_text(state.seed))
+        store = ResultsStore(state.out)
+        for submission in state.pending:  # stale: made from other inputs
+            store.path(submission).unlink(missing_ok=True)
+        run_workers(state.pending, context, state.out, max(1, state.settings.jobs))
+        missing = [s for s in state.pending if store.load(s) is None]
+        for submission in missing:  # retry alone: a file that kills its worker harms no other file
+            run_workers([submission], context, state.out, 1)
+        for submission in missing:
+            if store.load(submission) is None:
+                template = state.template.notebooks.get(submission.notebook or "")
+                store.save(SubmissionResult(
+                    submission=submission, assignment=state.template.assignment_id, status="error",
+                    message="the grading worker died twice on this file; grade it alone with --jobs 1 and report it",
+                    max_score=template.max_score if template else state.template.max_score,
+                    sandboxed=state.settings.sandboxed, source_sha256=context.source_sha256,
+                    seed_sha256=context.seed_sha256, transient=True))
+        state.graded = len(state.pending)

@@ -27,8 +27,11 @@ def normalize(source: str) -> str:
     return "\n".join(line.rstrip() for line in source.strip().splitlines())
 
 
+MAX_LINES = 300  # lines of a cell compared: enough to recognise it, bounded for huge cells
+
+
 def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    return [line.strip() for line in text.splitlines()[:MAX_LINES] if line.strip()]
 
 
 def similarity(template_cell, cell) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
 from pathlib import Path
@@ -15,10 +16,10 @@ from autograder.template import AssignmentTemplate, build_notebook_template
 
 
 class PrepareAssignment(Step):
-    """Prepare assignment: register it in the run's gradebook and build the template, once per run."""
+    """Prepare assignment: register it in the run's gradebook, build the template and hash the instructor notebook, once per run."""
 
     requires = ("assignment", "out")
-    provides = ("template", "db_url")
+    provides = ("template", "db_url", "source_sha256")
 
     def __init__(self, context=None, root: Path = REPO_ROOT) -> None:
         super().__init__(context)
@@ -50,3 +51,12 @@ class PrepareAssignment(Step):
                 source = nbformat.read(source_dir / release_path.name, as_version=4)
                 notebooks[release_path.name] = build_notebook_template(release_path.name, release, source)
         state.template = AssignmentTemplate(assignment_id=assignment.id, notebooks=notebooks)
+        state.source_sha256 = source_hash(source_dir)
+
+
+def source_hash(folder: Path) -> str:
+    """One hash over every file of the assignment's source folder (names and bytes)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and ".ipynb_checkpoints" not in p.parts):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

@@ -1,4 +1,4 @@
-"""RecordGrades: write the scores into the nbgrader gradebook, from the parent process only."""
+"""RecordGrades: write the stored scores into the nbgrader gradebook, from the parent process only."""
 
 from __future__ import annotations
 
@@ -35,7 +35,10 @@ class RecordGrades(Step):
                         continue
                     notebook = state.template.notebooks[result.submission.notebook].stem
                     for cell in result.cells:
-                        grade = gradebook.find_grade(cell.grade_id, notebook, assignment_id, student_id)
+                        try:
+                            grade = gradebook.find_grade(cell.grade_id, notebook, assignment_id, student_id)
+                        except MissingEntry:
+                            continue
                         grade.auto_score = cell.score
                         grade.needs_manual_grade = False
                 gradebook.db.commit()

@@ -8,7 +8,7 @@ from autograder.steps.base import Step
 
 
 class SaveAutograded(Step):
-    """Save autograded: the executed notebook to OUT/autograded/<student>/<notebook>.ipynb."""
+    """Save autograded: the executed notebook to OUT/autograded/<student>/<notebook>.ipynb (instructor only)."""
 
     requires = ("executed", "cells")
     provides = ("autograded_path",)

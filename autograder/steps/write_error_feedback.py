@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from autograder.sanitize import escaped
 from autograder.steps.base import Step
-from autograder.steps.write_feedback import error_page
+from autograder.steps.write_feedback import feedback_path, page
 
 
 class WriteErrorFeedback(Step):
@@ -13,8 +14,11 @@ class WriteErrorFeedback(Step):
     provides = ("feedback_path",)
 
     def run(self, state) -> None:
-        folder = state.out / "feedback" / state.submission.student_id
-        folder.mkdir(parents=True, exist_ok=True)
-        state.feedback_path = folder / f"{state.submission.output_stem}.html"
-        state.feedback_path.write_text(
-            error_page(state.submission.student_id, state.submission.original_name, state.error), encoding="utf-8")
+        name = state.submission.original_name
+        body = [f"<h1>{escaped(name)} could not be graded</h1>",
+                f"<p>Student: {escaped(state.submission.student_id)}</p>",
+                f"<p><strong>Reason:</strong> {escaped(state.error)}</p>",
+                "<p>Score: 0. Download the notebook again from Colab (File &gt; Download &gt; Download .ipynb) "
+                "and resubmit, or contact the instructor.</p>"]
+        state.feedback_path = feedback_path(state)
+        state.feedback_path.write_text(page(f"Feedback: {name}", body), encoding="utf-8")

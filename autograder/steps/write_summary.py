@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from autograder.sanitize import plain
 from autograder.steps.base import Step
 
 
@@ -11,7 +12,7 @@ def pass_rates(results) -> list[tuple[str, int, int]]:
     for result in results:
         if result.status != "graded" or not result.submission.primary:
             continue
-        for cell in result.cells:
+        for cell in (c for c in result.cells if c.hidden):
             counts = order.setdefault(cell.grade_id, [0, 0])
             counts[0] += cell.passed
             counts[1] += 1
@@ -43,10 +44,17 @@ class WriteSummary(Step):
     provides = ()
 
     def run(self, state) -> None:
+        if not state.results:
+            return
         for row in state.rows:
-            print(f"{row.student_id:>20}  {row.score:6.1f} / {row.max_score:5.1f}  {row.status:<6}  {row.message[:150]}")
+            print(f"{plain(row.student_id, 40):>20}  {row.score:6.1f} / {row.max_score:5.1f}  {row.status:<6}  "
+                  f"{plain(row.message, 150)}")
         graded = sum(r.status == "graded" for r in state.results)
         print(f"\n{len(state.results)} file(s): {graded} graded, {len(state.results) - graded} error(s)")
+        unsandboxed = sum(not r.sandboxed for r in state.results)
+        if unsandboxed:
+            print(f"WARNING: {unsandboxed} file(s) were graded WITHOUT the sandbox (--no-sandbox): "
+                  "trust these grades only for trusted submissions")
         rates = pass_rates(state.results)
         if rates:
             print("\nPass rate per test:")

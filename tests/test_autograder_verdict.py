@@ -1,0 +1,47 @@
+"""Verdicts decided in the grader: the student's records against the reference's."""
+
+import numpy as np
+
+from autograder.verdict import RECORD_MIME, judge_cell, records_of
+from dlcourse.grading import encode
+
+
+def record(name, value, **options):
+    return {"name": name, "value": encode(value), "rtol": options.get("rtol", 1e-6), "atol": options.get("atol", 1e-8),
+            "hint": options.get("hint", "")}
+
+
+def test_matching_records_pass_and_mistakes_are_named_without_the_expected_values():
+    reference = [record("f(x)", np.array([1.5, -2.25, 3.125]), hint="add one.")]
+    assert judge_cell(reference, [record("f(x)", np.array([1.5, -2.25, 3.125]))]).passed
+    verdict = judge_cell(reference, [record("f(x)", np.array([-1.5, 2.25, -3.125]))])
+    assert not verdict.passed and "sign flipped" in verdict.message and "Hint: add one." in verdict.message
+    assert "3.125" not in verdict.message.replace("-3.125", "")
+
+
+def test_missing_duplicated_and_absent_reference_records_fail():
+    reference = [record("f(x)", 1.0)]
+    assert "no value was recorded" in judge_cell(reference, []).message
+    assert "recorded 2 times" in judge_cell(reference, [record("f(x)", 1.0)] * 2).message
+    assert not judge_cell([], [record("f(x)", 1.0)]).passed
+
+
+def test_student_controlled_strings_are_quoted_short_and_printable():
+    secret = "### BEGIN HIDDEN TESTS\n" + "rng = grading.rng('x')\n" * 20
+    forged = {"name": "f(x)", "value": {"kind": "other", "type": secret}, "rtol": 0, "atol": 0}
+    message = judge_cell([record("f(x)", 1.0)], [forged]).message
+    assert len(message) < 200
+    assert "\n" not in message and secret not in message
+    forged = {"name": "f(x)", "value": {"kind": secret}, "rtol": 0, "atol": 0}
+    assert secret not in judge_cell([record("f(x)", 1.0)], [forged]).message
+    string = judge_cell([record("f(x)", "yes")], [record("f(x)", secret)]).message
+    assert len(string) < 120 and secret not in string
+
+
+def test_malformed_records_are_ignored_or_fail_cleanly():
+    outputs = [{"output_type": "display_data", "data": {RECORD_MIME: "not a dict"}},
+               {"output_type": "display_data", "data": {RECORD_MIME: {"name": 3, "value": {}}}},
+               {"output_type": "stream", "text": "x"}]
+    assert records_of(outputs) == []
+    broken = {"name": "f(x)", "value": {"kind": "array", "shape": [-1, 10**9], "data": ["a"]}, "rtol": 0, "atol": 0}
+    assert "could not be read" in judge_cell([record("f(x)", 1.0)], [broken]).message

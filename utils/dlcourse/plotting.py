@@ -247,3 +247,133 @@ def plot_framework_comparison(summary: Mapping[str, Mapping], title: str = "Fram
     fig.suptitle(title)
     fig.tight_layout()
     return axes
+
+
+def plot_conv_windows(size: int, kernel: int, stride: int, padding: int, ax: Axes | None = None) -> Axes:
+    """One axis of a convolution: the padded input as a row of cells, each kernel window as a bar below it.
+
+    Windows start at 0, stride, 2 * stride, ... of the padded row and are drawn while they fit
+    inside it, so the number of bars is the output size along this axis.
+
+    Args:
+        size: input pixels along the axis; kernel: window width; stride: step between windows;
+        padding: zeros added at each end.
+    Returns:
+        The axes drawn on.
+
+    Introduced in 06_convolutions.
+    """
+    if min(size, kernel, stride) < 1 or padding < 0:
+        raise ValueError(f"need size, kernel, stride >= 1 and padding >= 0; got {size}, {kernel}, {stride}, {padding}")
+    total = size + 2 * padding
+    starts = list(range(0, total - kernel + 1, stride))
+    ax = _axes(ax, figsize=(max(6.0, 0.45 * total + 1.5), 1.6 + 0.32 * max(len(starts), 1)))
+    for cell in range(total):
+        is_pad = cell < padding or cell >= padding + size
+        ax.add_patch(plt.Rectangle((cell, 0), 1, 1, facecolor="white" if is_pad else "lightsteelblue",
+                                   edgecolor="grey", hatch="//" if is_pad else None))
+        ax.text(cell + 0.5, 0.5, "0" if is_pad else str(cell - padding), ha="center", va="center", fontsize=8)
+    colors = plt.cm.viridis(np.linspace(0.1, 0.9, max(len(starts), 1)))
+    for row, (start, color) in enumerate(zip(starts, colors)):
+        ax.add_patch(plt.Rectangle((start + 0.05, -1.0 - 0.8 * row), kernel - 0.1, 0.6, color=color))
+        ax.text(start + kernel / 2, -0.7 - 0.8 * row, f"output {row}", ha="center", va="center", fontsize=7, color="white")
+    ax.set_xlim(-0.5, total + 0.5)
+    ax.set_ylim(-1.2 - 0.8 * max(len(starts), 1), 1.3)
+    ax.set_yticks([])
+    ax.set_title(f"size {size}, kernel {kernel}, stride {stride}, padding {padding}: {len(starts)} output(s)")
+    ax.set_xlabel("position in the padded input (hatched cells are zero padding)")
+    ax.set_ylabel("windows")
+    return ax
+
+
+def plot_kernel_slide(image: np.ndarray, kernel: np.ndarray, output: np.ndarray, position: int,
+                      stride: int = 1, padding: int = 0) -> np.ndarray:
+    """Three panels: the (padded) image with one kernel window, the kernel, and the output filled up to that window.
+
+    Args:
+        image: float array (H, W); kernel: float array (kh, kw);
+        output: float array (H_out, W_out), the cross-correlation of ``image`` with ``kernel``.
+        position: which output pixel to show, counted row by row from 0.
+        stride, padding: the ones ``output`` was computed with.
+    Returns:
+        The array of three axes.
+
+    Introduced in 06_convolutions.
+    """
+    output = np.asarray(output, dtype=float)
+    out_h, out_w = output.shape
+    if not 0 <= position < out_h * out_w:
+        raise ValueError(f"position must be in [0, {out_h * out_w}); got {position}")
+    row, col = divmod(int(position), out_w)
+    padded = np.pad(np.asarray(image, dtype=float), padding)
+    kernel_h, kernel_w = np.shape(kernel)
+    fig, axes = plt.subplots(1, 3, figsize=(12, 4), gridspec_kw={"width_ratios": [1.2, 0.8, 1.2]})
+    axes[0].imshow(padded, cmap="gray_r")
+    axes[0].add_patch(plt.Rectangle((col * stride - 0.5, row * stride - 0.5), kernel_w, kernel_h,
+                                    fill=False, edgecolor="red", linewidth=2))
+    axes[0].set_title(f"input ({padding} pixel(s) of zero padding), window at row {row * stride}, column {col * stride}",
+                      fontsize=9)
+    limit = float(np.max(np.abs(kernel))) or 1.0
+    axes[1].imshow(kernel, cmap="RdBu_r", vmin=-limit, vmax=limit)
+    for (u, v), value in np.ndenumerate(kernel):
+        axes[1].text(v, u, f"{value:.2g}", ha="center", va="center", fontsize=9,
+                     color="white" if abs(value) > limit / 2 else "black")
+    axes[1].set_xticks(range(kernel_w))
+    axes[1].set_yticks(range(kernel_h))
+    axes[1].set_title("kernel (weights)")
+    shown = np.full(output.shape, np.nan)
+    shown.flat[: position + 1] = output.flat[: position + 1]
+    axes[2].imshow(shown, cmap="RdBu_r", vmin=-np.max(np.abs(output)), vmax=np.max(np.abs(output)))
+    axes[2].add_patch(plt.Rectangle((col - 0.5, row - 0.5), 1, 1, fill=False, edgecolor="red", linewidth=2))
+    axes[2].set_title(f"output[{row}, {col}] = sum(window * kernel) = {output[row, col]:.3g}", fontsize=9)
+    for ax in axes:
+        ax.set_xlabel("column")
+        ax.set_ylabel("row")
+    fig.tight_layout()
+    return axes
+
+
+def plot_channels(maps: np.ndarray | Sequence[np.ndarray], title: str, n_columns: int = 8,
+                  labels: Sequence[str] | None = None, symmetric: bool = False,
+                  shared_scale: bool = True, panel_size: float = 1.4) -> plt.Figure:
+    """A grid of 2-D maps such as filters (F, kh, kw) or feature maps (C, H, W), one panel each.
+
+    Args:
+        maps: float array (K, H, W), or a sequence of K 2-D arrays whose sizes may differ.
+        title: the figure's title.
+        labels: a title per panel; "0", "1", ... when None.
+        symmetric: a red-blue colour scale centred on 0 (for weights), else grey from each map's
+            lowest to its highest value.
+        shared_scale: with ``symmetric``, one scale for all panels (so weights compare across filters);
+            False gives each panel its own.
+        panel_size: width of one panel in inches.
+    Returns:
+        The figure.
+
+    Introduced in 06_convolutions.
+    """
+    maps = [np.asarray(m, dtype=float) for m in maps]
+    if not maps or any(m.ndim != 2 for m in maps):
+        raise ValueError(f"plot_channels expects maps of shape (K, H, W) or a list of 2-D arrays; "
+                         f"got shapes {[m.shape for m in maps]}")
+    n_rows = -(-len(maps) // n_columns)
+    fig, axes = plt.subplots(n_rows, n_columns, figsize=(panel_size * n_columns, 1.1 * panel_size * n_rows + 0.5),
+                             squeeze=False)
+    limit = max(float(np.max(np.abs(m))) for m in maps) or 1.0
+    for index, ax in enumerate(axes.ravel()):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if index >= len(maps):
+            ax.axis("off")
+            continue
+        if symmetric:
+            own = limit if shared_scale else (float(np.max(np.abs(maps[index]))) or 1.0)
+            ax.imshow(maps[index], cmap="RdBu_r", vmin=-own, vmax=own)
+        else:
+            ax.imshow(maps[index], cmap="gray_r")
+        ax.set_title(labels[index] if labels is not None else str(index), fontsize=8)
+    axes[-1, 0].set_xlabel("column", fontsize=7)
+    axes[-1, 0].set_ylabel("row", fontsize=7)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig

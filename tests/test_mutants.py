@@ -27,6 +27,13 @@ def test_every_notebook_has_mutants():
     assert set(BY_NOTEBOOK) == {a.id for a in COURSE.assignments}
 
 
+def test_mutant_descriptions_are_unique_per_notebook():
+    """The report is keyed by the mistake, so a repeated description would hide a mutant."""
+    for notebook, mutants in BY_NOTEBOOK.items():
+        mistakes = [m.mistake for m in mutants]
+        assert len(mistakes) == len(set(mistakes)), f"{notebook}: repeated mutant descriptions"
+
+
 def test_every_mutant_fails_a_hidden_test_of_its_exercise(report):
     notebook, result = report
     for mistake, verdicts in result.verdicts.items():

@@ -1,4 +1,5 @@
 # The course's two commands: `make lab` (work on the course) and `make test` (check everything).
+# Students' notebooks live in work/ (git-ignored): created once from release/, never overwritten.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,13 +9,35 @@ RUN := PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python
 # Jupyter refuses to run as root unless told; containers and Colab-like VMs often are root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test venv release readme lock clean fashion-mnist
+LIGHT_STAMP := $(VENV)/.installed-light
+# Before the environment exists, the standard-library scripts run with the system Python.
+ANY_PYTHON := $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON))
+# JupyterLab serves the repository and its file browser opens in work/, the students' copies.
+JUPYTER_LAB := PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --no-browser $(ALLOW_ROOT) \
+	--ServerApp.root_dir="$(CURDIR)" --FileContentsManager.preferred_dir=work
 
-lab: release  ## install, build the student release and start JupyterLab on the course
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --no-browser $(ALLOW_ROOT) --ServerApp.root_dir="$(CURDIR)"
+.PHONY: lab lab-light work test check venv venv-light release readme lock clean fashion-mnist install-url timings
+
+lab: venv work  ## install (first time only), create your copies in work/, start JupyterLab (prints the URL)
+	$(JUPYTER_LAB)
+
+lab-light: venv-light work  ## the same with the NumPy notebooks' stack only (no TensorFlow, no PyTorch)
+	$(JUPYTER_LAB)
+
+work:  ## copy each release/NN_slug/ notebook to work/NN_slug/ if it has no copy yet; never overwrites
+	$(ANY_PYTHON) .ci/student_work.py
 
 test: venv fashion-mnist  ## install or update the environment, then run the whole test suite
-	$(RUN) -m pytest
+	$(RUN) -m pytest -n 2 --dist loadgroup --durations=30
+
+check: venv  ## the edit loop for one notebook: make check NB=01_linear_regression
+	$(RUN) .ci/check_notebook.py $(NB)
+
+install-url: venv  ## print the pip URL from which the notebooks' setup cell installs dlcourse on Colab
+	@$(RUN) -c "from autograder.course import load_course; print(load_course().package_pip_spec())"
+
+timings: venv  ## time every notebook in fast mode (FULL=1: full mode); NB=... for some only
+	$(RUN) .ci/time_notebooks.py $(if $(FULL),--full) $(NB)
 
 # The data-layer tests parse real IDX files: Debian's dataset-fashion-mnist ships them.
 FASHION_DIR := /usr/share/datasets/fashion-mnist
@@ -27,11 +50,22 @@ fashion-mnist:
 venv: $(STAMP)
 
 $(STAMP): requirements.lock utils/pyproject.toml
+	@echo "Installing the course stack from requirements.lock (see README, 'Install size and time')"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet pip==24.3.1
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e utils
 	touch $(STAMP)
+
+venv-light: $(LIGHT_STAMP)
+
+$(LIGHT_STAMP): requirements-light.lock utils/pyproject.toml
+	@echo "Installing the NumPy notebooks' stack from requirements-light.lock (no TensorFlow, no PyTorch)"
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet pip==24.3.1
+	$(BIN)/python -m pip install -r requirements-light.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e utils
+	touch $(LIGHT_STAMP)
 
 release: venv  ## regenerate release/ from source/ with nbgrader
 	$(RUN) -m autograder release
@@ -39,14 +73,13 @@ release: venv  ## regenerate release/ from source/ with nbgrader
 readme: venv  ## regenerate README's notebook table and Colab links from course/course.toml
 	$(RUN) -m autograder readme
 
-lock: venv  ## re-freeze the environment into requirements.lock and environment.yml
-	$(BIN)/python -m pip freeze --all --exclude-editable | grep -v '^pip==' | sort -f > requirements.lock.new
-	{ echo '# Exact pins of the whole course stack (Python 3.11, Linux x86_64). Regenerate with `make lock`.'; cat requirements.lock.new; } > requirements.lock
-	rm requirements.lock.new
+lock: venv  ## re-pin requirements.in at this environment's versions for Linux, macOS and Windows (needs PyPI)
+	$(BIN)/python .ci/pins.py lock
+	$(BIN)/python .ci/pins.py light
 	$(MAKE) environment.yml
 
 environment.yml: requirements.lock
 	$(BIN)/python .ci/make_environment.py
 
-clean:
+clean:  ## remove the environment; work/ (your notebooks) is left alone
 	rm -rf $(VENV) .pytest_cache

@@ -1,5 +1,78 @@
-"""Run the whole suite in fast mode: kernels started by nbval and the grader inherit it."""
+"""Suite-wide settings: fast mode, no stderr from any notebook cell, grouping for pytest-xdist.
+
+* Fast mode: kernels started by nbval and the grader inherit ``DLCOURSE_FAST=1``.
+* A notebook cell that nbval executes fails when it writes to stderr (warnings, framework
+  start-up logs): students would see a red box.
+* Under ``pytest -n 2 --dist loadgroup`` (what ``make test`` runs) the cells of one notebook,
+  and the tests that share one instance of a module- or class-scoped fixture, run on the same
+  worker: one kernel per notebook, each expensive fixture built once.
+* At the end, seconds spent per test file, to balance the suite.
+"""
+
+from __future__ import annotations
 
 import os
+from collections import defaultdict
+
+import pytest
 
 os.environ.setdefault("DLCOURSE_FAST", "1")
+
+SHARED_SCOPES = ("module", "class", "package")
+
+
+def _is_notebook_cell(item: pytest.Item) -> bool:
+    return type(item).__name__ == "NbCellItem"
+
+
+def _group_names(item: pytest.Item) -> list[str]:
+    """xdist groups of an item: its notebook, or each shared fixture instance it uses."""
+    if _is_notebook_cell(item):
+        return [f"notebook:{item.path}"]
+    names = []
+    fixture_info = getattr(item, "_fixtureinfo", None)
+    callspec = getattr(item, "callspec", None)
+    for fixture in getattr(item, "fixturenames", ()):
+        definitions = fixture_info.name2fixturedefs.get(fixture) if fixture_info else None
+        if not definitions or definitions[-1].scope not in SHARED_SCOPES:
+            continue
+        if not definitions[-1].baseid.split("::", 1)[0].endswith(".py"):
+            continue  # fixtures of conftest files and plugins serve many modules: keep those spread out
+        param = ""
+        if callspec is not None and fixture in callspec.params:
+            value = callspec.params[fixture]
+            param = f"[{getattr(value, 'id', value)}]"
+        names.append(f"{item.path.name}::{fixture}{param}")
+    return names
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        for name in _group_names(item):
+            item.add_marker(pytest.mark.xdist_group(name))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    result = yield
+    if _is_notebook_cell(item):
+        for output in getattr(item, "test_outputs", None) or []:
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                pytest.fail(f"the cell wrote to stderr (students see a red box): {output.get('text', '')[:500]!r}",
+                            pytrace=False)
+    return result
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """Seconds per test file (setup, call and teardown of every test in it), slowest first."""
+    per_file: dict[str, float] = defaultdict(float)
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) in ("setup", "call", "teardown") and hasattr(report, "duration"):
+                per_file[report.nodeid.split("::", 1)[0]] += report.duration
+    if len(per_file) < 2:
+        return
+    terminalreporter.write_sep("=", "seconds per test file (summed over tests, all workers)")
+    for path, seconds in sorted(per_file.items(), key=lambda kv: -kv[1])[:30]:
+        terminalreporter.write_line(f"{seconds:8.1f} s  {path}")

@@ -102,7 +102,8 @@ def test_environment_yml_pins_the_same_packages_as_the_lock():
 
 def test_every_lock_line_is_an_exact_pin():
     lines = [l for l in (REPO_ROOT / "requirements.lock").read_text().splitlines() if l.strip() and not l.startswith("#")]
-    assert lines and all(re.match(r"^[A-Za-z0-9_.\-]+==\S+$", l) for l in lines), "every dependency must be pinned with =="
+    assert lines and all(re.match(r"^[A-Za-z0-9_.\-]+==[^\s;]+( ; .+)?$", l) for l in lines), \
+        "every dependency must be pinned with ==, optionally for some platforms only (` ; marker`)"
 
 
 def test_lock_pins_the_frameworks_the_course_was_written_for():

@@ -6,12 +6,15 @@ message in one fixed order on failure::
     [FAIL] predict: got shape (4, 3), expected (4,). Hint: return one prediction per input.
 
 ``report_pass`` prints the matching success line, ``[PASS] predict (3 cases)``.
+Importing this module inside a notebook kernel also makes failures read as one
+``[FAIL] ...`` line, without the checker's internal frames (``install_failure_display``).
 
 Introduced in 01_linear_regression.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Callable
 
 import numpy as np
@@ -109,3 +112,86 @@ def check_raises(name: str, call: Callable[[], Any], error: type[BaseException],
     except Exception as other:  # a different error is still a failure, described as such
         raise _fail(name, f"{type(other).__name__}: {other}", f"a {error.__name__}", hint) from None
     raise _fail(name, "no error", f"a {error.__name__}", hint)
+
+
+# --- What a student sees when a check fails or an exercise is still a stub -------------------
+
+NOT_IMPLEMENTED_HINT = "not implemented yet — write your code where it says YOUR CODE HERE"
+
+
+def _raised_in_notebook(tb: Any) -> str | None:
+    """Name of the function that raised (innermost frame of ``tb``) when a notebook cell defined it, else None.
+
+    Cells run in the kernel's ``__main__`` namespace; library code never does. A cell's own
+    top-level code is ``<module>``.
+    """
+    if tb is None:
+        return None
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    frame = tb.tb_frame
+    return frame.f_code.co_name if frame.f_globals.get("__name__") == "__main__" else None
+
+
+def failure_message(error: BaseException) -> str | None:
+    """The one line a student sees for ``error``, or None when it is not a course failure.
+
+    * an ``AssertionError`` from a checker: its ``[FAIL] ...`` message;
+    * a bare ``NotImplementedError()`` raised by an exercise stub in the notebook:
+      ``[FAIL] predict: not implemented yet — write your code where it says YOUR CODE HERE``.
+
+    Introduced in 01_linear_regression.
+    """
+    if isinstance(error, AssertionError) and str(error).startswith("[FAIL]"):
+        return str(error)
+    if type(error) is NotImplementedError and not error.args:
+        function = _raised_in_notebook(error.__traceback__)
+        if function is None:
+            return None
+        where = "" if function == "<module>" else f" {function}:"
+        return f"[FAIL]{where} {NOT_IMPLEMENTED_HINT}"
+    return None
+
+
+def _show_course_failure(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> None:
+    """IPython custom exception handler: one red ``[FAIL]`` line instead of a traceback.
+
+    The cell still fails (an ``error`` output with the exception's name, which nbgrader,
+    Validate and the grader count as a failed cell); only the traceback is shortened.
+    Any other exception gets IPython's usual traceback.
+    """
+    message = failure_message(value.with_traceback(tb))
+    if message is None:
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+        return None
+    sys.last_type, sys.last_value, sys.last_traceback = etype, value, tb  # %debug still works
+    shown = value if str(value) == message else etype(message)
+    shell._showtraceback(etype, shown, [f"\x1b[0;31m{message}\x1b[0m"])
+    return None
+
+
+def install_failure_display() -> bool:
+    """Make the running IPython kernel show course failures as a single ``[FAIL]`` line.
+
+    Called when this module is imported (every visible test imports it) and by
+    ``env.report_environment`` (every setup cell). Does nothing outside IPython, or where
+    another custom exception handler is already installed. Returns True when installed.
+
+    Introduced in 01_linear_regression.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    handled = (AssertionError, NotImplementedError)
+    if shell is None or not hasattr(shell, "set_custom_exc"):
+        return False
+    current = tuple(getattr(shell, "custom_exceptions", ()))
+    if current not in ((), handled):
+        return False
+    shell.set_custom_exc(handled, _show_course_failure)
+    return True
+
+
+install_failure_display()

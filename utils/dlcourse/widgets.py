@@ -40,15 +40,16 @@ def _make_control(name: str, spec: Slider | tuple[int, int, int, int]) -> Any:
     return kind(min=low, max=high, step=step, value=value, description=name, continuous_update=False)
 
 
-def explore(draw: Callable[..., Any], **controls: Slider) -> Any:
+def explore(draw: Callable[..., Any], **controls: Slider) -> None:
     """Call ``draw(**values)`` from sliders, or once with the start values where widgets cannot render.
 
     Args:
         draw: a function that makes one plot from keyword arguments.
         **controls: for each keyword of ``draw``, a tuple (min, max, step, start value).
 
-    Returns:
-        The ipywidgets ``interactive`` object, or None for the static fallback.
+    Returns None: the panel is displayed here, so a cell that ends with ``explore(...)``
+    shows it once (returning it would make Jupyter show it a second time).
+    Works with ipywidgets 7.7 (what Colab ships) and 8.
     """
     for name, spec in controls.items():
         if len(spec) != 4 or not spec[0] <= spec[3] <= spec[1]:
@@ -65,4 +66,4 @@ def explore(draw: Callable[..., Any], **controls: Slider) -> Any:
 
     panel = ipywidgets.interactive(draw, **{name: _make_control(name, spec) for name, spec in controls.items()})
     display(panel)
-    return panel
+    return None

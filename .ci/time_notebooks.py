@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Execute course notebooks top to bottom and print how long each took: the README's timings.
+
+    python .ci/time_notebooks.py [--full] [--check] [NN_slug ...]     # or: make timings [FULL=1] [NB=...]
+
+Fast mode (``DLCOURSE_FAST=1``, what CI and the grader run) by default; ``--full`` is what
+students run. Each notebook runs in a fresh kernel from its own folder, as nbval runs it.
+``--check`` also fails on any cell that writes to stderr or raises, and on any widget shown
+more than once. Prints one line per notebook and the machine it ran on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def execute(path: Path, full: bool, timeout: int = 1800):
+    """Run the notebook in a fresh kernel; return (executed notebook, seconds)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4)
+    saved = os.environ.get("DLCOURSE_FAST")
+    os.environ["DLCOURSE_FAST"] = "0" if full else "1"
+    try:
+        started = time.monotonic()
+        NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=True,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        return notebook, time.monotonic() - started
+    finally:
+        if saved is None:
+            os.environ.pop("DLCOURSE_FAST", None)
+        else:
+            os.environ["DLCOURSE_FAST"] = saved
+
+
+def problems(notebook) -> list[str]:
+    """Cells that raised, wrote to stderr, or showed a widget more than once."""
+    found = []
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code":
+            continue
+        outputs = cell.get("outputs", [])
+        for output in outputs:
+            if output.get("output_type") == "error":
+                found.append(f"cell {index} raised {output.get('ename')}: {output.get('evalue', '')[:200]}")
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                found.append(f"cell {index} wrote to stderr: {output.get('text', '')[:300]!r}")
+        views = sum(1 for o in outputs if WIDGET_VIEW in o.get("data", {}))
+        if views > 1:
+            found.append(f"cell {index} shows {views} widgets")
+    return found
+
+
+def main(argv: list[str]) -> int:
+    from autograder.course import load_course
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebooks", nargs="*", help="NN_slug ids (default: every notebook)")
+    parser.add_argument("--full", action="store_true", help="full mode, what students run (default: fast mode)")
+    parser.add_argument("--check", action="store_true", help="fail on errors, stderr output or doubled widgets")
+    args = parser.parse_args(argv)
+    course = load_course()
+    ids = args.notebooks or [a.id for a in course.assignments]
+    mode = "full" if args.full else "fast"
+    print(f"{mode} mode on {platform.node()}: {os.cpu_count()} CPUs, load average "
+          f"{os.getloadavg()[0]:.1f}, Python {platform.python_version()}")
+    failed = False
+    for assignment_id in ids:
+        notebook, seconds = execute(course.assignment(assignment_id).source_path(), args.full)
+        found = problems(notebook)
+        print(f"{assignment_id}: {seconds:.0f} s ({mode} mode)" + (f", {len(found)} problems" if found else ""))
+        for line in found:
+            print(f"  {line}")
+        failed |= bool(found) and args.check
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -140,3 +140,27 @@ def substitute(namespace: dict, **doubles: Any) -> Iterator[None]:
                 namespace.pop(name, None)
             else:
                 namespace[name] = value
+
+
+def call_strictly(function: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call ``function`` with NumPy's floating-point warnings turned into errors.
+
+    A hidden test records what comes back, so an answer that overflows on huge inputs fails with
+    its own hint instead of stopping the test cell:
+    ``grading.record("sigmoid at +-1000", grading.call_strictly(sigmoid, z), hint=...)``.
+
+    Args:
+        function: the student's function.
+        *args, **kwargs: passed on to it.
+
+    Returns:
+        Its result, or a string such as "FloatingPointError: overflow encountered in exp" when
+        NumPy (or Python's float arithmetic) overflowed, divided by zero or produced an invalid value.
+
+    Introduced in 02_logistic_regression.
+    """
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        try:
+            return function(*args, **kwargs)
+        except (FloatingPointError, OverflowError, ZeroDivisionError) as error:
+            return f"{type(error).__name__}: {error}"

@@ -16,7 +16,7 @@ ANY_PYTHON := $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON))
 JUPYTER_LAB := PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --no-browser $(ALLOW_ROOT) \
 	--ServerApp.root_dir="$(CURDIR)" --FileContentsManager.preferred_dir=work
 
-.PHONY: lab lab-light work test check venv venv-light release readme lock clean fashion-mnist install-url timings
+.PHONY: lab lab-light work test check venv venv-light release readme lock clean fashion-mnist bubblewrap install-url timings
 
 lab: venv work  ## install (first time only), create your copies in work/, start JupyterLab (prints the URL)
 	$(JUPYTER_LAB)
@@ -27,7 +27,7 @@ lab-light: venv-light work  ## the same with the NumPy notebooks' stack only (no
 work:  ## copy each release/NN_slug/ notebook to work/NN_slug/ if it has no copy yet; never overwrites
 	$(ANY_PYTHON) .ci/student_work.py
 
-test: venv fashion-mnist  ## install or update the environment, then run the whole test suite
+test: venv fashion-mnist bubblewrap  ## install or update the environment, then run the whole test suite
 	$(RUN) -m pytest -n 2 --dist loadgroup --durations=30
 
 check: venv  ## the edit loop for one notebook: make check NB=01_linear_regression
@@ -46,6 +46,13 @@ fashion-mnist:
 	  echo "Installing Debian's dataset-fashion-mnist (real IDX files for the data-layer tests)"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist) \
 	  || { echo "Could not install it: run 'sudo apt-get install dataset-fashion-mnist' and retry"; exit 1; }; }
+
+# The grader runs every notebook in a bubblewrap sandbox (autograder/README.md, "Threat model").
+bubblewrap:
+	@command -v bwrap >/dev/null || { \
+	  echo "Installing bubblewrap (the grader's sandbox for student notebooks)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap) \
+	  || { echo "Could not install it: run 'sudo apt-get install bubblewrap' and retry"; exit 1; }; }
 
 venv: $(STAMP)
 

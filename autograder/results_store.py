@@ -73,7 +73,7 @@ class ResultsStore:
 
     def load_all(self) -> list[SubmissionResult]:
         """Every readable result in the store."""
-        results = [self._read(path) for path in sorted(self.folder.glob("*.json"))]
+        results = [self._read(path) for path in sorted(self.folder.glob("[0-9a-f]*.json"))]
         return [r for r in results if r is not None]
 
     @staticmethod

@@ -5,6 +5,7 @@ Usage (from the repository root, with the course environment active):
     python bench/bench_frameworks.py               # one epoch on 60,000 images: images/s and ratios
     python bench/bench_frameworks.py --accuracy    # five epochs: test accuracy of both frameworks
     python bench/bench_frameworks.py --repeats 3 --threads 2
+    python bench/bench_frameworks.py --accuracy --same-initial-weights   # both frameworks from Keras's initial weights
 
 Throughput mode trains notebook 07's CNN (Adam, batch 32) for one epoch with
   (a) the course's Keras path   (dlcourse.backend.tf_backend.train_epochs, i.e. compile + fit),
@@ -24,7 +25,9 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -124,10 +127,13 @@ def throughput(data_path, repeats: int, threads: int) -> None:
         print(f"  ratio {name} = {ratio:.2f} ({verdict} the target >= {THROUGHPUT_TARGET})")
 
 
-def accuracy(data_path, threads: int, epochs: int, seed: int) -> None:
-    """Mode 2: test accuracy of (a) and (b) after ``epochs`` epochs."""
+def accuracy(data_path, threads: int, epochs: int, seed: int, same_initial_weights: bool = False) -> None:
+    """Mode 2: test accuracy of (a) and (b) after ``epochs`` epochs, optionally from the same initial weights."""
+    weights = Path(tempfile.mkdtemp(prefix="dlcourse-weights-")) / "initial.npz" if same_initial_weights else None
     for label, backend in (("Keras (course path)", "tf"), ("PyTorch (course path)", "torch")):
-        run = bench.run_in_fresh_process(backend, data_path, epochs=epochs, batch_size=32, threads=threads, seed=seed)
+        copies = {"save_weights": weights} if backend == "tf" else {"load_weights": weights}
+        run = bench.run_in_fresh_process(backend, data_path, epochs=epochs, batch_size=32, threads=threads, seed=seed,
+                                         **(copies if weights else {}))
         verdict = "meets" if run["test_accuracy"] >= ACCURACY_TARGET else "MISSES"
         print(f"  {label:<24} test accuracy {run['test_accuracy']:.2%} after {epochs} epochs "
               f"({run['train_seconds']:.0f} s of training; {verdict} the target >= {ACCURACY_TARGET:.0%})", flush=True)
@@ -140,6 +146,8 @@ def main(argv=None) -> int:
     parser.add_argument("--repeats", type=int, default=3, help="runs per path in throughput mode (default 3)")
     parser.add_argument("--threads", type=int, default=min(os.cpu_count() or 1, 4), help="threads per framework")
     parser.add_argument("--seed", type=int, default=0, help="seed of the accuracy mode (default 0)")
+    parser.add_argument("--same-initial-weights", action="store_true",
+                        help="accuracy mode: PyTorch starts from the weights Keras drew (converted to its layout)")
     parser.add_argument("--reference-worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.reference_worker:
@@ -150,8 +158,9 @@ def main(argv=None) -> int:
     data_path = bench.temporary_data_file(data.x_train, data.y_train, data.x_test, data.y_test)
     print(f"data: Fashion-MNIST, {len(data.y_train):,} training and {len(data.y_test):,} test images ({data.origin})")
     if args.accuracy:
-        print(f"mode: accuracy, {args.epochs} epochs, batch 32, Adam 1e-3, seed {args.seed}")
-        accuracy(data_path, args.threads, args.epochs, args.seed)
+        same = ", same initial weights" if args.same_initial_weights else ""
+        print(f"mode: accuracy, {args.epochs} epochs, batch 32, Adam 1e-3 (epsilon 1e-7), seed {args.seed}{same}")
+        accuracy(data_path, args.threads, args.epochs, args.seed, args.same_initial_weights)
     else:
         print(f"mode: throughput, 1 epoch, batch 32, Adam 1e-3, {args.repeats} run(s) per path")
         throughput(data_path, args.repeats, args.threads)

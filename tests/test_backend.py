@@ -173,3 +173,40 @@ def test_lowlevel_tf_backend_trains_the_paper_network():
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["params"] == 3_199_106 and result["shape"] == [3, 10] and result["restored"]
     assert result["losses"][-1] < result["losses"][0]
+
+
+def test_torch_export_and_import_round_trip_in_tensorflow_layout(torch_backend):
+    import torch
+
+    model, twin = torch_backend.build_cnn(), torch_backend.build_cnn()
+    arrays = torch_backend.export_weights(model)
+    assert [a.shape for a in arrays[::2]] == [(5, 5, 1, 32), (5, 5, 32, 64), (1024, 64), (64, 10)]
+    torch_backend.import_weights(twin, arrays)
+    x = torch.rand(3, 1, 28, 28)
+    assert torch.equal(model(x), twin(x))
+
+
+WEIGHTS_SCRIPT = """
+import json, numpy as np
+from dlcourse.backend import load_backend
+torch_b, keras_b, low_b = load_backend("torch"), load_backend("tf"), load_backend("tf_lowlevel")
+x = np.random.default_rng(0).random((4, 28, 28, 1), dtype=np.float32)
+gaps = {}
+for padding, units in (("valid", 64), ("same", 1000)):
+    keras_model, torch_model = keras_b.build_cnn(padding, units), torch_b.build_cnn(padding, units)
+    torch_b.import_weights(torch_model, keras_b.export_weights(keras_model))
+    logits = keras_model(x).numpy()
+    gaps[padding] = float(np.abs(torch_model(torch_b.to_inputs(x, "cpu")).detach().numpy() - logits).max())
+low_model = low_b.build_cnn()
+low_b.import_weights(low_model, keras_b.export_weights(keras_model))
+gaps["lowlevel"] = float(np.abs(low_model(x).numpy() - logits).max())
+print(json.dumps(gaps))
+"""
+
+
+def test_weights_exported_by_keras_give_the_same_logits_in_pytorch_and_low_level_tf():
+    import tensorflow  # noqa: F401 (pinned in requirements.lock)
+    done = subprocess.run([sys.executable, "-c", WEIGHTS_SCRIPT], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    gaps = json.loads(done.stdout.strip().splitlines()[-1])
+    assert max(gaps.values()) < 1e-5, gaps

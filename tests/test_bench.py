@@ -89,3 +89,26 @@ def sample_function(x):
 
 def test_count_code_lines_skips_docstrings_comments_and_blank_lines():
     assert bench.count_code_lines(sample_function) == 3
+
+
+def test_runs_can_start_from_the_same_weights_and_record_per_epoch_curves(tmp_path):
+    import torch  # noqa: F401 (pinned in requirements.lock)
+    rng = np.random.default_rng(1)
+    path = bench.save_arrays(tmp_path / "tiny.npz", rng.integers(0, 256, (48, 28, 28), dtype=np.uint8),
+                             rng.integers(0, 10, 48), rng.integers(0, 256, (16, 28, 28), dtype=np.uint8),
+                             rng.integers(0, 10, 16))
+    options = dict(repeats=1, progress=False, epochs=2, batch_size=16, threads=1, warmup_steps=1,
+                   epoch_curves=True, hide_gpu=True)
+    first = bench.compare_frameworks(["torch"], path, same_initial_weights=True, **options)["torch"][0]
+    assert first["device"] == "cpu" and len(first["epoch_test_accuracy"]) == 2
+    assert len(first["epoch_train_accuracy"]) == 2 and len(first["epoch_loss"]) == 2
+    saved = tmp_path / "weights.npz"
+    again = bench.run_in_fresh_process("torch", path, epochs=2, batch_size=16, threads=1, warmup_steps=1,
+                                       seed=5, save_weights=saved)
+    copied = bench.run_in_fresh_process("torch", path, epochs=2, batch_size=16, threads=1, warmup_steps=1,
+                                        seed=5, load_weights=saved)
+    assert copied["epoch_test_accuracy"] == [] and copied["final_train_loss"] == pytest.approx(again["final_train_loss"], rel=1e-4)
+    mean, std = bench.mean_curves({"torch": [first, first]})["torch"]
+    assert mean.shape == (2,) and np.allclose(std, 0.0)
+    with pytest.raises(ValueError, match="epoch_curves=True"):
+        bench.mean_curves({"torch": [copied]})

@@ -95,24 +95,36 @@ def worker_environment(threads: int) -> dict[str, str]:
 
 def run_in_fresh_process(backend: str, data_path: str | Path, epochs: int = 1, batch_size: int = 32,
                          learning_rate: float = 1e-3, model: dict | None = None, threads: int = 2,
-                         seed: int = 0, warmup_steps: int = 20, timeout: float = 3600) -> dict:
+                         seed: int = 0, warmup_steps: int = 20, timeout: float = 3600, hide_gpu: bool = False,
+                         epoch_curves: bool = False, load_weights: str | Path | None = None,
+                         save_weights: str | Path | None = None) -> dict:
     """Train and evaluate once in a new Python process and return what it measured.
 
     Args:
         backend: 'torch', 'tf' (Keras) or 'tf_lowlevel'.
         data_path: an .npz written by ``save_arrays``.
         model: keyword arguments of the backend's ``build_cnn`` (padding, dense_units).
+        hide_gpu: run on the CPU even when a GPU is present (CUDA_VISIBLE_DEVICES is emptied).
+        epoch_curves: also evaluate after every epoch, outside the timed seconds.
+        load_weights, save_weights: an .npz of initial weights in the neutral layout of the
+            backends' ``export_weights``, read instead of drawing them, or written after drawing them.
     Returns:
         dict with backend, device, train_seconds, steps, examples, test_accuracy, test_loss,
-        final_train_loss, parameters, forward_flops, peak_rss_bytes, peak_device_bytes.
+        final_train_loss, epoch_loss, epoch_train_accuracy, epoch_test_accuracy (empty lists without
+        epoch_curves), parameters, forward_flops, peak_rss_bytes, peak_device_bytes.
     Raises:
         RuntimeError: the worker failed; the message ends with its stderr.
     """
     config = {"backend": backend, "data": str(data_path), "epochs": epochs, "batch_size": batch_size,
               "learning_rate": learning_rate, "model": model or {}, "threads": threads, "seed": seed,
-              "warmup_steps": warmup_steps}
+              "warmup_steps": warmup_steps, "epoch_curves": epoch_curves,
+              "load_weights": str(load_weights) if load_weights else None,
+              "save_weights": str(save_weights) if save_weights else None}
+    environment = worker_environment(threads)
+    if hide_gpu:
+        environment["CUDA_VISIBLE_DEVICES"] = ""
     done = subprocess.run([sys.executable, "-m", "dlcourse.bench_worker", json.dumps(config)],
-                          capture_output=True, text=True, timeout=timeout, env=worker_environment(threads))
+                          capture_output=True, text=True, timeout=timeout, env=environment)
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
         raise RuntimeError(f"the {backend} worker failed (exit status {done.returncode}):\n{done.stderr[-3000:]}")
@@ -120,11 +132,15 @@ def run_in_fresh_process(backend: str, data_path: str | Path, epochs: int = 1, b
 
 
 def compare_frameworks(backends: Sequence[str], data_path: str | Path, repeats: int = 3,
-                       progress: bool = True, seed: int = 0, **options) -> dict[str, list[dict]]:
+                       progress: bool = True, seed: int = 0, same_initial_weights: bool = False,
+                       **options) -> dict[str, list[dict]]:
     """Run every backend ``repeats`` times, alternating them, each run in a fresh process.
 
     Repeat r uses seed ``seed + r`` for every backend, so the spread of the accuracy reflects
-    different initialisations and shuffles, and both frameworks see the same seeds.
+    different initialisations and shuffles, and both frameworks see the same seeds. A seed does
+    not give two frameworks the same weights (each has its own generator and initialiser): with
+    ``same_initial_weights`` the first backend of each repeat draws them and the others start from
+    a copy, converted to their own layout.
 
     Args:
         options: passed on to ``run_in_fresh_process`` (epochs, batch_size, model, threads, ...).
@@ -135,8 +151,13 @@ def compare_frameworks(backends: Sequence[str], data_path: str | Path, repeats: 
     if progress:
         from tqdm.auto import tqdm
         runs = tqdm(runs, desc="benchmark runs")
+    folder = Path(tempfile.mkdtemp(prefix="dlcourse-weights-")) if same_initial_weights else None
     results: dict[str, list[dict]] = {backend: [] for backend in backends}
     for repeat, backend in runs:
+        if folder is not None:
+            weights = folder / f"initial-{repeat}.npz"
+            first = backend == backends[0]
+            options.update(save_weights=weights if first else None, load_weights=None if first else weights)
         results[backend].append(run_in_fresh_process(backend, data_path, seed=seed + repeat, **options))
     return results
 
@@ -255,3 +276,22 @@ def format_runs_table(results: dict[str, list[dict]], device: str) -> str:
                  f"{mean_std([r['train_seconds'] for r in results[b]])[position]:.1f}" for b in backends]
         rows.append(f"| **{name}** | " + " | ".join(cells) + " |")
     return "\n".join(rows)
+
+
+def mean_curves(results: dict[str, list[dict]], key: str = "epoch_test_accuracy") -> dict[str, tuple]:
+    """Per backend, the epoch-by-epoch mean and std over runs of a per-epoch list in the results.
+
+    Args:
+        results: ``compare_frameworks`` output from runs with ``epoch_curves=True``.
+        key: 'epoch_test_accuracy', 'epoch_train_accuracy' or 'epoch_loss'.
+    Returns:
+        {backend: (mean, std)}, two float arrays of shape (epochs,); std is 0 for a single run.
+    """
+    curves = {}
+    for backend, runs in results.items():
+        values = np.array([run[key] for run in runs], dtype=float)
+        if values.ndim != 2 or values.shape[1] == 0:
+            raise ValueError(f"mean_curves: the {backend} runs have no {key!r}; run them with epoch_curves=True")
+        std = values.std(axis=0, ddof=1) if len(values) > 1 else np.zeros(values.shape[1])
+        curves[backend] = (values.mean(axis=0), std)
+    return curves

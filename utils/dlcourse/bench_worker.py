@@ -33,7 +33,13 @@ def peak_rss_bytes() -> int:
 
 
 def run(config: dict) -> dict:
-    """Seed, warm up (untimed), restore the initial weights, time the training loop, evaluate."""
+    """Seed, warm up (untimed), restore the initial weights, time the training loop, evaluate.
+
+    Optional config keys: ``load_weights`` (an .npz of initial weights in the neutral layout of
+    ``export_weights``, used instead of the framework's own initialiser), ``save_weights`` (write the
+    initial weights there) and ``epoch_curves`` (evaluate after every epoch, outside the timed
+    seconds, on the test set and on up to 10,000 training images).
+    """
     from dlcourse.backend import load_backend
 
     backend = load_backend(config["backend"])
@@ -49,6 +55,11 @@ def run(config: dict) -> dict:
     device = backend.detect_device()
     x_train, x_test = backend.to_inputs(x_train, device), backend.to_inputs(x_test, device)
     model = backend.build_cnn(**config["model"])
+    if config.get("load_weights"):
+        with np.load(config["load_weights"]) as stored:
+            backend.import_weights(model, [stored[f"arr_{i}"] for i in range(len(stored.files))])
+    if config.get("save_weights"):
+        np.savez(config["save_weights"], *backend.export_weights(model))
     initial = backend.snapshot_weights(model)
     if config["warmup_steps"]:
         backend.train_epochs(model, x_train, y_train, batch_size=config["batch_size"],
@@ -56,13 +67,26 @@ def run(config: dict) -> dict:
         backend.restore_weights(model, initial)
     backend.set_seed(config["seed"])
     backend.reset_peak_device_memory()
+    curves = {"train_accuracy": [], "test_accuracy": [], "seconds": 0.0}
+    n_curve = min(len(y_train), 10_000)
+
+    def evaluate_epoch(epoch: int) -> None:
+        backend.synchronize()
+        begin = time.perf_counter()
+        curves["test_accuracy"].append(backend.evaluate(model, x_test, y_test)[1])
+        curves["train_accuracy"].append(backend.evaluate(model, x_train[:n_curve], y_train[:n_curve])[1])
+        curves["seconds"] += time.perf_counter() - begin
+
     start = time.perf_counter()
     history = backend.train_epochs(model, x_train, y_train, epochs=config["epochs"], batch_size=config["batch_size"],
-                                   learning_rate=config["learning_rate"])
+                                   learning_rate=config["learning_rate"],
+                                   on_epoch_end=evaluate_epoch if config.get("epoch_curves") else None)
     backend.synchronize()
-    seconds = time.perf_counter() - start
+    seconds = time.perf_counter() - start - curves["seconds"]
     test_loss, test_accuracy = backend.evaluate(model, x_test, y_test)
     return {"backend": config["backend"], "device": device, "train_seconds": seconds, "steps": history["steps"],
+            "epoch_loss": history["loss"], "epoch_train_accuracy": curves["train_accuracy"],
+            "epoch_test_accuracy": curves["test_accuracy"],
             "examples": len(y_train) * config["epochs"], "final_train_loss": history["loss"][-1],
             "test_loss": test_loss, "test_accuracy": test_accuracy,
             "parameters": backend.count_parameters(model),

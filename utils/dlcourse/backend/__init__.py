@@ -3,8 +3,11 @@
 ``torch_backend`` and ``tf_backend`` both provide::
 
     detect_device, set_seed, set_threads, build_cnn, count_parameters, describe_layers,
-    to_inputs, train_epochs, evaluate, snapshot_weights, restore_weights, synchronize,
-    reset_peak_device_memory, peak_device_memory
+    to_inputs, train_epochs, evaluate, snapshot_weights, restore_weights, export_weights,
+    import_weights, synchronize, reset_peak_device_memory, peak_device_memory
+
+``export_weights`` and ``import_weights`` use one neutral layout, TensorFlow's, so that a run in
+one framework can start from exactly the weights drawn by another.
 
 ``tf_lowlevel_backend`` (notebook 08) provides the same names for a network written with
 tf.Variable, tf.nn operations and tf.GradientTape, without Keras.

@@ -10,9 +10,9 @@ Introduced in 07_keras_vs_pytorch.
 from __future__ import annotations
 
 import os
-import time
-
 import sys
+import time
+from typing import Callable
 
 import numpy as np
 
@@ -135,13 +135,15 @@ class _TqdmCallback(keras.callbacks.Callback):
 
 
 def train_epochs(model: keras.Model, x, y, epochs: int = 1, batch_size: int = 32, learning_rate: float = 1e-3,
-                 max_steps: int | None = None, progress: bool = False) -> dict:
+                 max_steps: int | None = None, progress: bool = False,
+                 on_epoch_end: Callable[[int], None] | None = None) -> dict:
     """Train with Adam and cross-entropy through ``compile`` and ``fit`` (shuffled every epoch).
 
     Args:
         x: images (see ``to_inputs``); y: int labels (N,).
         max_steps: train on only max_steps batches, one epoch (warm-up runs).
         progress: show a tqdm bar per epoch.
+        on_epoch_end: called with the epoch's index (from 0) after each epoch, e.g. to evaluate.
     Returns:
         {'loss': mean training loss per epoch, 'steps': batches run, 'seconds': wall time}.
     """
@@ -153,6 +155,8 @@ def train_epochs(model: keras.Model, x, y, epochs: int = 1, batch_size: int = 32
                       loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     steps = -(-len(x) // batch_size)
     callbacks = [_TqdmCallback(epochs, steps)] if progress else []
+    if on_epoch_end is not None:
+        callbacks.append(keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: on_epoch_end(epoch)))
     start = time.perf_counter()
     fitted = model.fit(x, y, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0, callbacks=callbacks)
     return {"loss": [float(v) for v in fitted.history["loss"]], "steps": steps * epochs,
@@ -179,6 +183,16 @@ def restore_weights(model: keras.Model, snapshot: list) -> None:
         for variable in model.optimizer.variables:
             if not variable.path.endswith("learning_rate"):
                 variable.assign(tf.zeros_like(variable))
+
+
+def export_weights(model: keras.Model) -> list[np.ndarray]:
+    """The weights in the course's neutral layout, TensorFlow's own: [kernel, bias] per layer, in order."""
+    return [w.copy() for w in model.get_weights()]
+
+
+def import_weights(model: keras.Model, arrays: list) -> None:
+    """Set the weights from ``export_weights``'s layout."""
+    model.set_weights([np.asarray(a, dtype=np.float32) for a in arrays])
 
 
 def synchronize() -> None:

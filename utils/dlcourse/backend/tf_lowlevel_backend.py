@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Callable
 
 import numpy as np
 
@@ -111,9 +112,12 @@ def _make_step(model: LowLevelCNN, learning_rate: float):
 
 
 def train_epochs(model: LowLevelCNN, x, y, epochs: int = 1, batch_size: int = 32, learning_rate: float = 1e-3,
-                 max_steps: int | None = None, progress: bool = False) -> dict:
+                 max_steps: int | None = None, progress: bool = False,
+                 on_epoch_end: Callable[[int], None] | None = None) -> dict:
     """Train with a hand-written Adam and cross-entropy, reshuffling every epoch.
 
+    Args:
+        on_epoch_end: called with the epoch's index (from 0) after each epoch, e.g. to evaluate.
     Returns:
         {'loss': mean training loss per epoch, 'steps': batches run, 'seconds': wall time}.
     """
@@ -137,6 +141,8 @@ def train_epochs(model: LowLevelCNN, x, y, epochs: int = 1, batch_size: int = 32
         history.append(float(tf.reduce_mean(tf.stack(losses))))
         if max_steps is not None and steps >= max_steps:
             break
+        if on_epoch_end is not None:
+            on_epoch_end(epoch)
     return {"loss": history, "steps": steps, "seconds": time.perf_counter() - start}
 
 
@@ -160,6 +166,17 @@ def restore_weights(model: LowLevelCNN, snapshot: list) -> None:
     for mean, square in model.slots or []:
         mean.assign(tf.zeros_like(mean))
         square.assign(tf.zeros_like(square))
+
+
+def export_weights(model: LowLevelCNN) -> list[np.ndarray]:
+    """The weights in the course's neutral layout, TensorFlow's: [kernel, bias] per layer, in order."""
+    return [v.numpy().copy() for pair in zip(model.kernels, model.biases) for v in pair]
+
+
+def import_weights(model: LowLevelCNN, arrays: list) -> None:
+    """Set the weights from ``export_weights``'s layout (e.g. a Keras model's ``get_weights()``)."""
+    for variable, array in zip([v for pair in zip(model.kernels, model.biases) for v in pair], arrays):
+        variable.assign(np.asarray(array, dtype=np.float32))
 
 
 def synchronize() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import sys
 import time
+from typing import Callable
 
 import numpy as np
 
@@ -23,6 +24,7 @@ import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
 FRAMEWORK = "PyTorch"
+ADAM_EPSILON = 1e-7  # Keras's default; PyTorch's own is 1e-8
 
 
 def detect_device() -> str:
@@ -103,20 +105,25 @@ def to_inputs(images: np.ndarray, device: str | None = None) -> torch.Tensor:
 
 
 def train_epochs(model: nn.Module, x, y, epochs: int = 1, batch_size: int = 32, learning_rate: float = 1e-3,
-                 max_steps: int | None = None, progress: bool = False) -> dict:
+                 max_steps: int | None = None, progress: bool = False,
+                 on_epoch_end: Callable[[int], None] | None = None) -> dict:
     """Train with Adam and cross-entropy, reshuffling in memory every epoch.
+
+    Adam uses Keras's epsilon (1e-7, PyTorch's default is 1e-8), so that both frameworks run the
+    same optimiser settings; PyTorch still adds epsilon after the bias correction, Keras before it.
 
     Args:
         x: images (see ``to_inputs``); y: int labels (N,).
         max_steps: stop after this many batches in total (warm-up runs).
         progress: show a tqdm bar per epoch.
+        on_epoch_end: called with the epoch's index (from 0) after each epoch, e.g. to evaluate.
     Returns:
         {'loss': mean training loss per epoch, 'steps': batches run, 'seconds': wall time}.
     """
     device = next(model.parameters()).device
     x = x if isinstance(x, torch.Tensor) else to_inputs(x, device)
     y = torch.as_tensor(np.asarray(y), dtype=torch.long, device=device) if not isinstance(y, torch.Tensor) else y
-    optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
+    optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate, eps=ADAM_EPSILON)
     loss_fn, history, steps, start = nn.CrossEntropyLoss(), [], 0, time.perf_counter()
     model.train()
     for epoch in range(epochs):
@@ -140,6 +147,9 @@ def train_epochs(model: nn.Module, x, y, epochs: int = 1, batch_size: int = 32, 
         history.append(float(total) / max(seen, 1))
         if max_steps is not None and steps >= max_steps:
             break
+        if on_epoch_end is not None:
+            on_epoch_end(epoch)
+            model.train()  # the callback may have evaluated the model
     synchronize()
     return {"loss": history, "steps": steps, "seconds": time.perf_counter() - start}
 
@@ -168,6 +178,50 @@ def snapshot_weights(model: nn.Module) -> dict:
 def restore_weights(model: nn.Module, snapshot: dict) -> None:
     """Put back weights saved by ``snapshot_weights`` (train_epochs makes a fresh optimizer)."""
     model.load_state_dict(snapshot)
+
+
+def export_weights(model: nn.Module) -> list[np.ndarray]:
+    """The weights in the course's neutral layout, TensorFlow's: [kernel, bias] per layer, in order.
+
+    Convolution kernels become (kh, kw, in, out); dense kernels (in, out). The first dense layer's
+    rows are reordered from PyTorch's flattening order (channel, row, column) to Keras's
+    (row, column, channel), so that the same weights compute the same function in both.
+    """
+    arrays, previous_channels = [], None
+    for layer in _weighted_layers(model):
+        weight = layer.weight.detach().cpu().numpy()
+        if isinstance(layer, nn.Conv2d):
+            kernel, previous_channels = weight.transpose(2, 3, 1, 0), weight.shape[0]
+        elif previous_channels is not None:
+            side = int(round((weight.shape[1] // previous_channels) ** 0.5))
+            kernel = weight.reshape(-1, previous_channels, side, side).transpose(2, 3, 1, 0).reshape(-1, weight.shape[0])
+            previous_channels = None
+        else:
+            kernel = weight.T
+        arrays += [np.ascontiguousarray(kernel), layer.bias.detach().cpu().numpy().copy()]
+    return arrays
+
+
+def import_weights(model: nn.Module, arrays: list) -> None:
+    """Set the weights from ``export_weights``'s layout (e.g. a Keras model's ``get_weights()``)."""
+    arrays, previous_channels = [np.asarray(a, dtype=np.float32) for a in arrays], None
+    with torch.no_grad():
+        for layer, kernel, bias in zip(_weighted_layers(model), arrays[0::2], arrays[1::2]):
+            if isinstance(layer, nn.Conv2d):
+                weight, previous_channels = kernel.transpose(3, 2, 0, 1), kernel.shape[-1]
+            elif previous_channels is not None:
+                side = int(round((kernel.shape[0] // previous_channels) ** 0.5))
+                weight = kernel.reshape(side, side, previous_channels, -1).transpose(3, 2, 0, 1).reshape(kernel.shape[1], -1)
+                previous_channels = None
+            else:
+                weight = kernel.T
+            layer.weight.copy_(torch.from_numpy(np.ascontiguousarray(weight)))
+            layer.bias.copy_(torch.from_numpy(bias))
+
+
+def _weighted_layers(model: nn.Module) -> list[nn.Module]:
+    """The Conv2d and Linear layers of a ``build_cnn`` model, in the order they compute."""
+    return [m for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
 
 
 def synchronize() -> None:

@@ -84,3 +84,13 @@ def test_versions_are_read_without_importing_the_framework():
     assert tf_version.startswith("2.") and torch_version.startswith("2.")
     assert (tf_loaded, torch_loaded) == ("False", "False")
     assert result.stderr == ""
+
+
+def test_limit_blas_threads_caps_numpys_blas_and_rejects_zero():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    with threadpoolctl.threadpool_limits(limits=None):  # restores the original limits on exit
+        env.limit_blas_threads(1)
+        blas = [info for info in threadpoolctl.threadpool_info() if info["user_api"] == "blas"]
+        assert blas and all(info["num_threads"] == 1 for info in blas)
+    with pytest.raises(ValueError, match="positive integer"):
+        env.limit_blas_threads(0)

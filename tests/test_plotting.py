@@ -51,3 +51,19 @@ def test_losses_drop_non_finite_values():
     assert_labelled(ax)
     assert len(ax.get_lines()[1].get_xdata()) == 2
     assert ax.get_yscale() == "log"
+
+
+def test_optimizer_paths_draw_one_line_per_path_and_skip_diverged_points():
+    paths = {"a": np.array([[0.0, 0.0], [1.0, 1.0]]), "b": np.array([[0.0, 0.0], [np.inf, np.nan], [0.5, 0.2]])}
+    ax = plotting.plot_optimizer_paths(lambda t: float(t @ t), np.linspace(-1, 1, 9), np.linspace(-1, 1, 7), paths,
+                                       minimum=(0.0, 0.0))
+    assert_labelled(ax)
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert labels[:2] == ["a", "b"] and "start" in labels and "minimum" in labels
+    assert len(ax.get_lines()[1].get_xdata()) == 2
+
+
+def test_capacity_curves_mark_the_chosen_capacity():
+    ax = plotting.plot_capacity_curves([1, 2, 3], {"training": [3, 2, 1], "validation": [3, 1, 2]}, best=2)
+    assert_labelled(ax)
+    assert [line.get_label() for line in ax.get_lines()] == ["training", "validation", "chosen: 2"]

@@ -249,6 +249,83 @@ def plot_framework_comparison(summary: Mapping[str, Mapping], title: str = "Fram
     return axes
 
 
+def plot_optimizer_paths(
+    loss: Callable[[np.ndarray], float],
+    xs: np.ndarray,
+    ys: np.ndarray,
+    paths: Mapping[str, np.ndarray],
+    ax: Axes | None = None,
+    title: str = "Optimiser paths on the loss surface",
+    xlabel: str = "θ1",
+    ylabel: str = "θ2",
+    minimum: Sequence[float] | None = None,
+) -> Axes:
+    """Contour lines of a 2-D loss with one coloured path per optimiser.
+
+    Args:
+        loss: maps a float array of shape (2,) to a float.
+        xs, ys: 1-D grids for the first and the second coordinate.
+        paths: name -> float array of shape (K, 2), the points an optimiser visited, start first.
+        minimum: where to draw a star, e.g. the exact minimiser.
+
+    Introduced in 05_optimization.
+    """
+    ax = _axes(ax, figsize=(7, 5))
+    values = np.array([[loss(np.array([a, b])) for a in xs] for b in ys])
+    low = values.min()
+    levels = low + np.geomspace(max(values.max() - low, 1e-12) * 1e-4, values.max() - low, 18)
+    ax.contour(xs, ys, values, levels=levels, colors="0.7", linewidths=0.8)
+    for (label, path), color in zip(paths.items(), plt.cm.tab10(np.arange(len(paths)))):
+        path = np.asarray(path, dtype=float)
+        inside = np.all(np.isfinite(path), axis=1)
+        ax.plot(path[inside, 0], path[inside, 1], ".-", color=color, markersize=3, linewidth=1.2, label=label)
+    if paths:
+        first = np.asarray(next(iter(paths.values())), dtype=float)[0]
+        ax.plot(first[0], first[1], "ko", label="start")
+    if minimum is not None:
+        ax.plot(minimum[0], minimum[1], "k*", markersize=12, label="minimum")
+    ax.set_xlim(xs[0], xs[-1])
+    ax.set_ylim(ys[0], ys[-1])
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+def plot_capacity_curves(
+    capacities: Sequence[float],
+    curves: Mapping[str, Sequence[float]],
+    ax: Axes | None = None,
+    title: str = "Error against model capacity",
+    xlabel: str = "capacity",
+    ylabel: str = "error",
+    best: float | None = None,
+    log_scale: bool = True,
+) -> Axes:
+    """Training and held-out errors (one line each) against a capacity such as degree or width.
+
+    Args:
+        capacities: the x values, one per model.
+        curves: name -> one error per model, e.g. {"training": ..., "validation": ...}.
+        best: a capacity to mark with a dashed vertical line (the one chosen on validation data).
+
+    Introduced in 05_optimization.
+    """
+    ax = _axes(ax)
+    for label, values in curves.items():
+        ax.plot(capacities, values, "o-", label=label)
+    if best is not None:
+        ax.axvline(best, color="0.4", linestyle="--", label=f"chosen: {best:g}")
+    if log_scale:
+        ax.set_yscale("log")
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend()
+    return ax
+
+
 def plot_conv_windows(size: int, kernel: int, stride: int, padding: int, ax: Axes | None = None) -> Axes:
     """One axis of a convolution: the padded input as a row of cells, each kernel window as a bar below it.
 

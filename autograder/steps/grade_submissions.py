@@ -25,11 +25,13 @@ WORKER_MEMORY_BYTES = 2**30  # soft RLIMIT_DATA of a worker: what it may allocat
 
 
 def worker_init(parent_pid: int) -> None:
-    """In each worker: die with the grader, leave Ctrl-C to it, and cap its own heap."""
+    """In each worker: die with the grader, leave Ctrl-C to it, one BLAS thread, and cap its own heap."""
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent_pid:
         os._exit(1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = "1"  # before numpy loads: verdicts need no threads, and big thread buffers count
     _, hard = resource.getrlimit(resource.RLIMIT_DATA)
     limit = WORKER_MEMORY_BYTES if hard == resource.RLIM_INFINITY else min(hard, WORKER_MEMORY_BYTES)
     resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))

@@ -236,7 +236,7 @@ class Sandbox:
             return [bwrap, *namespaces, *user, *self.mounts(), "--chdir", HOME, "--", *self.limits(), *argv]
         drop = ["setpriv", f"--reuid={self.uid}", f"--regid={self.uid}", "--clear-groups", "--inh-caps=-all",
                 "--bounding-set=-all", "--no-new-privs", "--"]
-        inner = ["bwrap", *user, "--bind", "/", "/", "--die-with-parent", "--chdir", HOME, "--"]
+        inner = ["bwrap", *user, "--dev-bind", "/", "/", "--die-with-parent", "--chdir", HOME, "--"]  # keeps /dev usable
         return [bwrap, *namespaces, *self.mounts(), "--chdir", "/", "--", *self.limits(), *drop, *inner, *argv]
 
     def cwd(self) -> str:

@@ -236,3 +236,16 @@ def test_missing_bubblewrap_stops_grading_with_the_fix(monkeypatch, tmp_path):
 def test_this_machine_can_run_the_sandbox(tmp_path):
     check_sandbox(SETTINGS, tmp_path)
     assert list((tmp_path / "kernels").iterdir()) == []
+
+
+def test_the_basic_devices_work_inside(tmp_path):
+    seen = run_inside(tmp_path, """
+        import json
+        with open("/dev/urandom", "rb") as handle:
+            size = len(handle.read(8))
+        with open("/dev/null", "w") as handle:
+            handle.write("x")
+        import multiprocessing
+        multiprocessing.Lock()  # a POSIX semaphore in /dev/shm
+        print(json.dumps({"urandom": size}))""")
+    assert seen["urandom"] == 8

@@ -38,6 +38,14 @@ def describe_exit(returncode: int | None, sandboxed: bool) -> str:
     return f"the kernel exited with status {returncode} (os._exit or sys.exit in the notebook?)"
 
 
+def exit_status(process, wait_s: float = 10) -> int | None:
+    """The launcher's exit status once it has ended (None if it is still running after ``wait_s``)."""
+    try:
+        return process.wait(timeout=wait_s)
+    except Exception:
+        return process.poll()
+
+
 def execute_notebook(notebook: Any, settings: GradingSettings, pool: KernelPool, refill: bool = True) -> Execution:
     """Execute ``notebook`` (modified in place) in a kernel of ``pool``; never leaves a process behind."""
     kernel = pool.take()
@@ -55,7 +63,7 @@ def execute_notebook(notebook: Any, settings: GradingSettings, pool: KernelPool,
     try:
         client.execute(cleanup_kc=True)
     except DeadKernelError:
-        reason = watchdog.reason or describe_exit(process.wait(timeout=10), settings.sandboxed)
+        reason = watchdog.reason or describe_exit(exit_status(process), settings.sandboxed)
         result.failure = f"{reason} while running cell {client.current + 1}; later cells did not run"
     except CellTimeoutError as error:
         result.failure = f"a cell timed out ({str(error).splitlines()[0]})"

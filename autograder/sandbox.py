@@ -112,9 +112,11 @@ class Sandbox:
         self.uid = UID_BASE + (os.getpid() * 16 + next(_counter)) % UID_SPAN
         if settings.sandboxed:
             for name, text in (("passwd", PASSWD), ("group", GROUP)):
-                if not (self.run_dir / name).exists():
-                    (self.run_dir / name).write_text(text, encoding="utf-8")
-                    (self.run_dir / name).chmod(0o644)
+                if not (self.run_dir / name).exists():  # written whole, then renamed: workers may race here
+                    partial = self.folder / name
+                    partial.write_text(text, encoding="utf-8")
+                    partial.chmod(0o644)
+                    os.replace(partial, self.run_dir / name)
         else:
             for sub in ("home/tmp", "home/.config/matplotlib"):
                 (self.folder / sub).mkdir(parents=True, exist_ok=True)

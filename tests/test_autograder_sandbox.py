@@ -249,3 +249,12 @@ def test_the_basic_devices_work_inside(tmp_path):
         multiprocessing.Lock()  # a POSIX semaphore in /dev/shm
         print(json.dumps({"urandom": size}))""")
     assert seen["urandom"] == 8
+
+
+def test_the_single_bwrap_command_of_an_unprivileged_grader_builds_the_same_view(tmp_path, monkeypatch):
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)  # Sandbox picks the command line of a non-root grader
+    seen = run_inside(tmp_path, f"""
+        import json, os
+        print(json.dumps({{"uid": os.getuid(), "source": os.path.exists({str(REPO_ROOT / 'source')!r}),
+                          "cwd": os.getcwd(), "kernel_dir": os.listdir("/run/kernel")}}))""")
+    assert seen == {"uid": SANDBOX_UID, "source": False, "cwd": "/home/student", "kernel_dir": ["connection.json"]}

@@ -16,7 +16,7 @@ ANY_PYTHON := $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON))
 JUPYTER_LAB := PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --no-browser $(ALLOW_ROOT) \
 	--ServerApp.root_dir="$(CURDIR)" --FileContentsManager.preferred_dir=work
 
-.PHONY: lab lab-light work test check venv venv-light release readme lock clean fashion-mnist bubblewrap install-url timings
+.PHONY: lab lab-light work test check venv venv-light release readme lock clean fashion-mnist bubblewrap install-url timings help
 
 lab: venv work  ## install (first time only), create your copies in work/, start JupyterLab (prints the URL)
 	$(JUPYTER_LAB)
@@ -30,14 +30,14 @@ work:  ## copy each release/NN_slug/ notebook to work/NN_slug/ if it has no copy
 test: venv fashion-mnist bubblewrap  ## install or update the environment, then run the whole test suite
 	$(RUN) -m pytest -n 2 --dist loadgroup --durations=30
 
-check: venv  ## the edit loop for one notebook: make check NB=01_linear_regression
+check: venv bubblewrap  ## the edit loop for one notebook: make check NB=01_linear_regression
 	$(RUN) .ci/check_notebook.py $(NB)
 
 install-url: venv  ## print the pip URL from which the notebooks' setup cell installs dlcourse on Colab
 	@$(RUN) -c "from autograder.course import load_course; print(load_course().package_pip_spec())"
 
-timings: venv  ## time every notebook in fast mode (FULL=1: full mode); NB=... for some only
-	$(RUN) .ci/time_notebooks.py $(if $(FULL),--full) $(NB)
+timings: venv  ## time every notebook in fast mode (FULL=1: full mode; NB=... for some); fails on errors or stderr
+	$(RUN) .ci/time_notebooks.py --check $(if $(FULL),--full) $(NB)
 
 # The data-layer tests parse real IDX files: Debian's dataset-fashion-mnist ships them.
 FASHION_DIR := /usr/share/datasets/fashion-mnist
@@ -90,3 +90,6 @@ environment.yml: requirements.lock
 
 clean:  ## remove the environment; work/ (your notebooks) is left alone
 	rm -rf $(VENV) .pytest_cache
+
+help:  ## list the commands
+	@grep -E '^[a-z.-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | sed 's/:.*## /\t/' | expand -t 14

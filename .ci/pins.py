@@ -327,6 +327,35 @@ def light() -> None:
     ], merge({t: r["installed"] for t, r in results.items()}, names))
 
 
+def background_folder(run_id: str) -> Path:
+    """Where the check of one test run (pytest-xdist's testrunuid) leaves its result."""
+    return Path(tempfile.gettempdir()) / f"dlcourse-pins-{run_id}"
+
+
+def start_in_background(folder: Path, locks: list[Path] | None = None) -> None:
+    """Start ``check`` in a detached process; it leaves ``output.txt`` and then ``returncode`` in ``folder``.
+
+    The test suite starts it at collection so that the network waits overlap other tests.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, str(Path(__file__).resolve()), "check", *map(str, locks or [FULL_LOCK, LIGHT_LOCK])]
+    script = (f"import subprocess, sys; r = subprocess.run({command!r}, stdout=open({str(folder / 'output.txt')!r}, 'w'), "
+              f"stderr=subprocess.STDOUT); open({str(folder / 'returncode.tmp')!r}, 'w').write(str(r.returncode)); "
+              f"import os; os.replace({str(folder / 'returncode.tmp')!r}, {str(folder / 'returncode')!r})")
+    subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def wait_for_background(folder: Path, timeout: float = 900) -> tuple[int, str]:
+    """The return code and output of a check started by ``start_in_background``."""
+    deadline = time.monotonic() + timeout
+    while not (folder / "returncode").is_file():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the pins check in {folder} did not finish in {timeout:.0f} s")
+        time.sleep(1)
+    return int((folder / "returncode").read_text()), (folder / "output.txt").read_text()
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["_pip"]:
         target, separator, *pip_args = argv[1:]

@@ -75,8 +75,11 @@ def test_torch_training_lowers_the_loss_and_evaluation_leaves_eval_mode(torch_ba
     x = rng.random((128, 28, 28, 1), dtype=np.float32)
     y = (x.reshape(128, -1).mean(axis=1) > 0.5).astype(np.int64)
     model = torch_backend.build_cnn()
-    history = torch_backend.train_epochs(model, x, y, epochs=3, batch_size=32)
+    modes = []
+    history = torch_backend.train_epochs(model, x, y, epochs=3, batch_size=32,
+                                         on_epoch_end=lambda epoch: modes.append((epoch, model.eval().training)))
     assert history["steps"] == 12 and history["loss"][-1] < history["loss"][0]
+    assert modes == [(0, False), (1, False), (2, False)] and model.training  # back in training mode after each call
     loss, accuracy = torch_backend.evaluate(model, x, y)
     assert not model.training and 0.0 <= accuracy <= 1.0 and np.isfinite(loss)
 
@@ -109,9 +112,11 @@ before = b.snapshot_weights(model)
 b.train_epochs(model, x, y, max_steps=2)
 b.restore_weights(model, before)
 restored = all(np.array_equal(w, v) for w, v in zip(model.get_weights(), before))
-history = b.train_epochs(model, x, y, epochs=3, batch_size=32)
+seen = []
+history = b.train_epochs(model, x, y, epochs=3, batch_size=32, on_epoch_end=seen.append)
 loss, accuracy = b.evaluate(model, x, y)
 print(json.dumps({"params": b.count_parameters(model), "paper": b.count_parameters(b.build_cnn("same", 1000)),
+                  "seen": seen,
                   "shape": list(model(x[:3]).shape), "losses": history["loss"], "restored": restored,
                   "lr": float(model.optimizer.learning_rate), "accuracy": accuracy,
                   "convs": [l["output"] for l in b.describe_layers(model) if l["kind"] == "conv2d"],
@@ -138,6 +143,7 @@ def test_keras_training_lowers_the_loss_and_restore_keeps_the_learning_rate(tf_r
     _, result = tf_result
     assert result["losses"][-1] < result["losses"][0]
     assert result["restored"] and result["lr"] == pytest.approx(1e-3)
+    assert result["seen"] == [0, 1, 2]
     if result["device"] == "cpu":
         assert result["peak"] is None
 
@@ -160,8 +166,9 @@ before = b.snapshot_weights(model)
 b.train_epochs(model, x, y, max_steps=2)
 b.restore_weights(model, before)
 restored = all(np.array_equal(v.numpy(), w) for v, w in zip(model.trainable_variables, before))
-history = b.train_epochs(model, x, y, epochs=3, batch_size=32)
-print(json.dumps({"params": b.count_parameters(model), "losses": history["loss"], "restored": restored,
+seen = []
+history = b.train_epochs(model, x, y, epochs=3, batch_size=32, on_epoch_end=seen.append)
+print(json.dumps({"params": b.count_parameters(model), "losses": history["loss"], "restored": restored, "seen": seen,
                   "shape": list(model(x[:3]).shape), "accuracy": b.evaluate(model, x, y)[1]}))
 """
 
@@ -173,6 +180,7 @@ def test_lowlevel_tf_backend_trains_the_paper_network():
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["params"] == 3_199_106 and result["shape"] == [3, 10] and result["restored"]
     assert result["losses"][-1] < result["losses"][0]
+    assert result["seen"] == [0, 1, 2]
 
 
 def test_torch_export_and_import_round_trip_in_tensorflow_layout(torch_backend):

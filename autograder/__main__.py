@@ -114,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
+    except KeyboardInterrupt:
+        print("interrupted; every file graded so far is saved: run the same command again to resume", file=sys.stderr)
+        return 130
     except (KeyError, FileNotFoundError, ValueError, SandboxUnavailable) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
         print(f"error: {message}", file=sys.stderr)

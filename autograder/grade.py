@@ -22,10 +22,14 @@ from autograder.settings import GradingSettings
 __all__ = ["CSV_COLUMNS", "GradeRow", "grade_submissions", "merge_outputs"]
 
 JANITOR = """
-import shutil, sys, time
+import os, shutil, sys, time
 sys.stdin.buffer.read()  # returns when the grader is gone, however it ended
-for _ in range(20):
+if os.path.exists(sys.argv[1]):
+    time.sleep(0.5)  # the grader died: let its workers die too (PR_SET_PDEATHSIG) before deleting
+for _ in range(20):  # again for a while: workers dying at the same moment may still write
     shutil.rmtree(sys.argv[1], ignore_errors=True)
+    if not os.path.exists(sys.argv[1]):
+        break
     time.sleep(0.25)
 """
 

@@ -106,7 +106,8 @@ class Sandbox:
         self.run_dir = Path(run_dir)
         self.name = f"k{os.getpid()}-{next(_counter)}-{secrets.token_hex(3)}"
         self.folder = self.run_dir / "kernels" / self.name
-        self.folder.mkdir(parents=True, mode=0o700)
+        (self.run_dir / "kernels").mkdir(exist_ok=True)  # no parents: never recreate a deleted run folder
+        self.folder.mkdir(mode=0o700)
         self.connection_file = self.folder / "connection.json"
         self.as_root = os.geteuid() == 0
         self.uid = UID_BASE + (os.getpid() * 16 + next(_counter)) % UID_SPAN

@@ -53,7 +53,8 @@ def build_cnn(padding: str = "valid", dense_units: int = 64) -> nn.Module:
         padding: 'valid' (notebook 07: 118,346 parameters with dense_units=64) or
             'same' (notebook 08's paper network with dense_units=1000).
     Returns:
-        An ``nn.Sequential`` mapping (N, 1, 28, 28) to logits (N, 10).
+        An ``nn.Sequential`` mapping (N, 1, 28, 28) to logits (N, 10), on ``detect_device()``, where
+        ``to_inputs`` puts the data by default.
     """
     side = 4 if padding == "valid" else 7
     pad = 0 if padding == "valid" else 2
@@ -61,7 +62,7 @@ def build_cnn(padding: str = "valid", dense_units: int = 64) -> nn.Module:
         nn.Conv2d(1, 32, 5, padding=pad), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(32, 64, 5, padding=pad), nn.ReLU(), nn.MaxPool2d(2),
         nn.Flatten(), nn.Linear(64 * side * side, dense_units), nn.ReLU(), nn.Linear(dense_units, 10),
-    )
+    ).to(detect_device())
 
 
 def count_parameters(model: nn.Module) -> int:

@@ -8,11 +8,12 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from autograder.steps.base import Step
+from autograder.steps.read_notebook import MAX_NOTEBOOK_BYTES
 from autograder.submission import Submission
 
 MAX_ZIP_MEMBERS = 10_000
-MAX_MEMBER_BYTES = 64 * 2**20        # larger members are not extracted (a notebook may be 16 MiB)
-MAX_ZIP_BYTES = 2**30                # all members together, counted as extracted
+MAX_MEMBER_BYTES = MAX_NOTEBOOK_BYTES  # larger members could not be graded: not extracted
+MAX_ZIP_BYTES = 512 * 2**20          # all members together, counted as extracted
 MAX_RATIO = 200                      # uncompressed / compressed, for members over 1 MiB
 MAX_ID_LENGTH = 64
 CHUNK = 2**20

@@ -31,7 +31,7 @@ def _is_notebook_cell(item: pytest.Item) -> bool:
 def _group_names(item: pytest.Item) -> list[str]:
     """xdist groups of an item: its notebook, or each shared fixture instance it uses."""
     if _is_notebook_cell(item):
-        return [f"notebook:{item.path}"]
+        return [f"notebook-{item.path.name}"]
     names = []
     fixture_info = getattr(item, "_fixtureinfo", None)
     callspec = getattr(item, "callspec", None)

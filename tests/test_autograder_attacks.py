@@ -349,6 +349,9 @@ def test_main_grades_csv_is_clean(main_run):
     assert len(raw.splitlines()) == len(rows) + 1, "a field spans several lines"
     forged = [line for line in raw.splitlines() if line.startswith("FORGED")]
     assert not forged, forged
+    formulas = [(r["student_id"], k, v[:40]) for r in rows for k, v in r.items()
+                if k in ("student_id", "assignment", "notebook", "status", "message") and v and v[0] in "=+-@\t\r"]
+    assert not formulas, f"fields a spreadsheet would run as formulas: {formulas}"
 
 
 def test_main_console_is_clean(main_run):
@@ -441,3 +444,35 @@ def test_zip_bomb_neither_fills_disk_nor_memory(zip_run):
 def test_zip_no_process_survives(zip_run):
     run, members = zip_run
     assert not run.survivors, "\n".join(run.survivors)
+
+
+# --- properties that one grading run cannot show reliably -----------------------------------
+
+
+def test_sandbox_uids_of_two_workers_never_collide(tmp_path, monkeypatch):
+    """Two workers' sandboxes must never share a uid: RLIMIT_NPROC counts per uid, so a fork flood
+    holding the limit in one student's sandbox would stop the other student's kernel from starting
+    threads. Workers started together get consecutive pids."""
+    import itertools
+
+    from autograder import sandbox as sandbox_module
+
+    uids = {}
+    for worker_pid in (40_000, 40_001):  # each worker process has its own module state
+        monkeypatch.setattr(sandbox_module.os, "getpid", lambda pid=worker_pid: pid)
+        monkeypatch.setattr(sandbox_module, "_counter", itertools.count())
+        uids[worker_pid] = [sandbox_module.Sandbox(GradingSettings(), tmp_path).uid for _ in range(20)]
+    shared = sorted(set(uids[40_000]) & set(uids[40_001]))
+    assert not shared, (f"uids {shared[:4]} go to both workers: worker 40000's sandbox "
+                        f"#{uids[40_000].index(shared[0]) + 1} and worker 40001's #{uids[40_001].index(shared[0]) + 1}")
+
+
+def test_forged_too_large_record_does_not_pass():
+    """A reference record too large to send (over dlcourse.grading.MAX_ELEMENTS) must not be matched
+    by a forged record that only claims the same shape."""
+    from autograder.verdict import judge_cell
+
+    reference = [{"name": "weights", "value": {"kind": "too_large", "shape": [500, 500]}, "rtol": 1e-6,
+                  "atol": 1e-8, "hint": ""}]
+    forged = [{"name": "weights", "value": {"kind": "too_large", "shape": [500, 500]}}]
+    assert not judge_cell(reference, forged).passed

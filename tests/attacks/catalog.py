@@ -234,6 +234,12 @@ def _ansi_exception(ctx: dict):
     return attack_notebook(ctx, pl.ANSI_EXCEPTION.format(msg=pl.ansi_message(ctx["token"])))
 
 
+def _csv_formula(path: Path, ctx: dict) -> None:
+    """A file name a spreadsheet would run as a formula if grades.csv quoted it as is."""
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "=HYPERLINK(0)+cmd.txt").write_text("not a notebook", encoding="utf-8")
+
+
 def _control_filename(path: Path, ctx: dict) -> None:
     nbs.write(nbs.full(), path / f"01_linear_regression\x1b[2J\r\nFORGED-{ctx['token']}.ipynb")
 
@@ -326,6 +332,8 @@ def main_run(per_cell_output: int) -> list[Student]:
         Student("c5_memory_hog", "5 allocating memory until stopped", 0, False, _attack(pl.MEMORY_HOG)),
         Student("c5_fork_flood", "5 a fork flood (1023 processes at most)", 0, False, _attack(pl.FORK_FLOOD)),
         Student("c5_fifo", "5 a named pipe instead of a notebook", 0, False, _fifo),
+        Student("c5_message_flood", "5 24 messages of 31 MiB and 8 records of 7 million numbers", 0, False,
+                _attack(pl.MESSAGE_FLOOD)),
         Student("c5_deep_json", "5 JSON nested 200 000 levels deep", 0, False, _deep_json),
         # (6) feedback injection
         Student("c6_html", "6 <script>, <img onerror>, remote <link> in Markdown, outputs, metadata", 0, False,
@@ -340,6 +348,11 @@ def main_run(per_cell_output: int) -> list[Student]:
                 _on(nbs.release)),
         Student("c6_control_filename", "6 control characters in a file name (full solution)", full, False,
                 _control_filename),
+        Student("c6_csv_formula", "6 a file name that starts a spreadsheet formula", 0, False, _csv_formula),
+        Student("-2+3", "6 a student id that starts with '-' (a formula in a spreadsheet)", 0, False,
+                _on(nbs.release)),
+        Student("@SUM(1+1)", "6 a student id that starts with '@' (a formula in a spreadsheet)", 0, False,
+                _on(nbs.release)),
     ]
 
 

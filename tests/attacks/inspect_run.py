@@ -249,10 +249,14 @@ def read_rows(out: Path) -> list[dict]:
 
 def row_of(rows: list[dict], student_id: str) -> dict | None:
     """The row of a student; ids the grader had to clean are matched by their first word."""
-    exact = [r for r in rows if r.get("student_id") == student_id]
-    if exact:
-        return exact[0]
+    cleaned = re.sub(r"[^A-Za-z0-9_.@-]+", "_", student_id).strip("._")
+    for candidate in (student_id, cleaned, "'" + cleaned):  # a leading ' keeps a spreadsheet from running it
+        exact = [r for r in rows if r.get("student_id") == candidate]
+        if exact:
+            return exact[0]
     stem = re.split(r"[^A-Za-z0-9_]", student_id)[0]
+    if not stem:
+        return None
     loose = [r for r in rows if (r.get("student_id") or "").startswith(stem)]
     if len(loose) == 1:
         return loose[0]

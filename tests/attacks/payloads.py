@@ -1110,6 +1110,19 @@ if _made >= 1023:
     _hole("fork flood not limited: 1023 processes")
 '''
 
+MESSAGE_FLOOD = '''
+from IPython.display import display
+
+_blob = "x" * (31 << 20)  # just under the grader's 32 MiB message limit
+for _i in range(24):
+    display({"text/plain": _blob}, raw=True)
+del _blob
+_zeros = [0] * (7 << 20)  # a 21 MiB record: seven million numbers to parse
+for _i in range(8):
+    _forge("predict(x, phi)", {"kind": "array", "dtype": "float", "shape": [len(_zeros)], "data": _zeros})
+del _zeros
+'''
+
 # ----------------------------------------------------------------------------------------------
 # (6) feedback injection
 # ----------------------------------------------------------------------------------------------

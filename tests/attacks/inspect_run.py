@@ -501,8 +501,11 @@ def host_places() -> list[Path]:
                               os.path.expanduser("~/.local/share/jupyter"), str(Path(os.__file__).parent)}]
 
 
+SANDBOX_UIDS = range(1_000_000, 2**32 - 2)  # the grader gives each sandbox a uid of its own, far above users'
+
+
 def token_traces(token: str, places: list[Path], depth: int = 4) -> list[Path]:
-    """Files named after the token, or holding the attack's marker line, under ``places``."""
+    """Files named after the token, holding the attack's marker line, or owned by a sandbox's uid."""
     found, marker = [], f"ATTACK-{token}".encode()
     for place in places:
         if not place.is_dir():
@@ -514,7 +517,11 @@ def token_traces(token: str, places: list[Path], depth: int = 4) -> list[Path]:
             dirs[:] = [d for d in dirs if d not in ("__pycache__", ".git") and not d.startswith("pytest-of")]
             for name in files + dirs:
                 path = Path(folder) / name
-                if token in name:
+                try:
+                    owner = path.lstat().st_uid
+                except OSError:
+                    continue
+                if token in name or owner in SANDBOX_UIDS:
                     found.append(path)
                 elif name.endswith((".py", ".pth")) and path.is_file():
                     try:

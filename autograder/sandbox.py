@@ -37,7 +37,10 @@ KERNEL_DIR = "/run/kernel"
 CONNECTION = f"{KERNEL_DIR}/connection.json"
 SOCKETS = f"{KERNEL_DIR}/ipc"
 SANDBOX_UID = 1000  # the kernel's uid inside its user namespace
-UID_BASE, UID_SPAN = 2_000_000, 1_000_000  # outside uids of sandboxes when the grader is root
+# Outside uids of sandboxes when the grader is root: each process (pid < 2**22, Linux's pid_max
+# limit) owns a block of UIDS_PER_PROCESS uids, so two live workers never share one; a worker has
+# at most two sandboxes at a time, so its block is reused only long after a uid was last used.
+UID_BASE, UIDS_PER_PROCESS = 2**30, 256
 ETC_FILES = ("alternatives", "fonts", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "mime.types",
              "nsswitch.conf", "os-release", "timezone", "matplotlibrc")
 PASSWD = ("root:x:0:0:root:/root:/usr/sbin/nologin\n"
@@ -104,13 +107,14 @@ class Sandbox:
         self.assets = assets
         self.mpl_cache = mpl_cache
         self.run_dir = Path(run_dir)
-        self.name = f"k{os.getpid()}-{next(_counter)}-{secrets.token_hex(3)}"
+        number = next(_counter)
+        self.name = f"k{os.getpid()}-{number}-{secrets.token_hex(3)}"
         self.folder = self.run_dir / "kernels" / self.name
         (self.run_dir / "kernels").mkdir(exist_ok=True)  # no parents: never recreate a deleted run folder
         self.folder.mkdir(mode=0o700)
         self.connection_file = self.folder / "connection.json"
         self.as_root = os.geteuid() == 0
-        self.uid = UID_BASE + (os.getpid() * 16 + next(_counter)) % UID_SPAN
+        self.uid = UID_BASE + (os.getpid() % 2**22) * UIDS_PER_PROCESS + number % UIDS_PER_PROCESS
         if settings.sandboxed:
             for name, text in (("passwd", PASSWD), ("group", GROUP)):
                 if not (self.run_dir / name).exists():  # written whole, then renamed: workers may race here

@@ -119,8 +119,8 @@ def compare_value(expected: dict, got: dict, rtol: float, atol: float) -> str:
         if _close(got_array, expected_array, rtol, atol):
             return ""
         return f"is {_describe(got_array)}, which {diagnose(got_array, expected_array, rtol, atol)}"
-    if kind == "too_large":
-        return "" if got.get("kind") == "too_large" and got.get("shape") == expected.get("shape") else "has the wrong size"
+    if kind == "too_large":  # only its shape was sent, which anyone can claim: never a match
+        return "cannot be compared (the instructor's value is too large to record); report this to your instructor"
     if kind in ("list", "dict"):
         if got.get("kind") != kind:
             return f"is a {_kind(got)}, expected a {'tuple or list' if kind == 'list' else 'dict'}"

@@ -34,3 +34,11 @@ def test_a_test_failing_on_the_solution_stops_the_run():
     executed = nbformat.v4.new_notebook(cells=[cell("f_examples", [error]), cell("f_hidden", [RECORD])])
     with pytest.raises(ReferenceRunError, match="fails its own test f_examples"):
         reference_records(executed, "01.ipynb", POINTS)
+
+
+def test_a_record_too_large_to_compare_stops_the_run():
+    large = nbformat.v4.new_output("display_data", data={RECORD_MIME: {
+        "name": "weights", "value": {"kind": "too_large", "shape": [500, 500]}}})
+    executed = nbformat.v4.new_notebook(cells=[cell("f_examples", []), cell("f_hidden", [large])])
+    with pytest.raises(ReferenceRunError, match="weights, too large to compare"):
+        reference_records(executed, "01.ipynb", POINTS)

@@ -258,3 +258,17 @@ def test_the_single_bwrap_command_of_an_unprivileged_grader_builds_the_same_view
         print(json.dumps({{"uid": os.getuid(), "source": os.path.exists({str(REPO_ROOT / 'source')!r}),
                           "cwd": os.getcwd(), "kernel_dir": os.listdir("/run/kernel")}}))""")
     assert seen == {"uid": SANDBOX_UID, "source": False, "cwd": "/home/student", "kernel_dir": ["connection.json"]}
+
+
+def test_sandboxes_of_different_processes_never_share_a_uid(tmp_path, monkeypatch):
+    import itertools
+
+    from autograder import sandbox as sandbox_module
+
+    uids = {}
+    for pid in (40_000, 40_001, 40_000 + 2**22):
+        monkeypatch.setattr(sandbox_module.os, "getpid", lambda pid=pid: pid)
+        monkeypatch.setattr(sandbox_module, "_counter", itertools.count())
+        uids[pid] = {Sandbox(SETTINGS, tmp_path).uid for _ in range(100)}
+    assert not uids[40_000] & uids[40_001] and len(uids[40_000]) == 100
+    assert all(0 < uid < 2**31 for values in uids.values() for uid in values)

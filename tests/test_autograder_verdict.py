@@ -45,3 +45,8 @@ def test_malformed_records_are_ignored_or_fail_cleanly():
     assert records_of(outputs) == []
     broken = {"name": "f(x)", "value": {"kind": "array", "shape": [-1, 10**9], "data": ["a"]}, "rtol": 0, "atol": 0}
     assert "could not be read" in judge_cell([record("f(x)", 1.0)], [broken]).message
+
+
+def test_a_record_that_only_claims_a_shape_never_matches():
+    reference = [{"name": "w", "value": {"kind": "too_large", "shape": [500, 500]}, "rtol": 1e-6, "atol": 1e-8}]
+    assert not judge_cell(reference, [{"name": "w", "value": {"kind": "too_large", "shape": [500, 500]}}]).passed

@@ -29,6 +29,11 @@ def reference_records(executed, name: str, grade_points: dict[str, float]) -> di
                 f"{str(errors[0].get('evalue', ''))[:300]}; fix source/ and check it with `python -m pytest source/`")
         if grade_points[grade_id] > 0:
             records[grade_id] = records_of(cell.get("outputs", []))
+            large = [r["name"] for r in records[grade_id] if r["value"].get("kind") == "too_large"]
+            if large:
+                raise ReferenceRunError(
+                    f"the hidden test {grade_id} of {name} records {', '.join(large)}, too large to compare "
+                    "(over dlcourse.grading.MAX_ELEMENTS values); record a smaller input's result or a summary")
     missing = sorted(g for g, points in grade_points.items() if points > 0 and not records.get(g))
     if missing:
         raise ReferenceRunError(

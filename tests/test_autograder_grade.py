@@ -355,9 +355,12 @@ def test_grading_again_resumes_and_gives_identical_grades(small, tmp_path):
 
 def test_a_killed_run_leaves_no_process_or_scratch_and_resumes(small, tmp_path):
     out = tmp_path / "out"
-    before = set(Path("/tmp").glob("autograder-run-*"))
+    scratch = tmp_path / "scratch"  # this run's own temp folder: other tests grade in parallel under xdist
+    scratch.mkdir()
+    before = set(scratch.glob("autograder-run-*"))
     grader = subprocess.Popen([sys.executable, "-m", "autograder", "grade", str(small), "--assignment", ASSIGNMENT.id,
                                "--out", str(out), "--jobs", "2", *LIMITS], cwd=REPO_ROOT,
+                              env={**os.environ, "TMPDIR": str(scratch)},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 300
@@ -371,10 +374,10 @@ def test_a_killed_run_leaves_no_process_or_scratch_and_resumes(small, tmp_path):
         grader.kill()
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and ([p for p in tree if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
-                                           or set(Path("/tmp").glob("autograder-run-*")) - before):
+                                           or set(scratch.glob("autograder-run-*")) - before):
         time.sleep(0.1)
     assert not [p for p in tree if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
-    assert not set(Path("/tmp").glob("autograder-run-*")) - before
+    assert not set(scratch.glob("autograder-run-*")) - before
     stored = len(list((out / "results").glob("[0-9a-f]*.json")))
     assert stored >= 1
     resumed = run_grader(small, out, *LIMITS)

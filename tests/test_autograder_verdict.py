@@ -50,3 +50,23 @@ def test_malformed_records_are_ignored_or_fail_cleanly():
 def test_a_record_that_only_claims_a_shape_never_matches():
     reference = [{"name": "w", "value": {"kind": "too_large", "shape": [500, 500]}, "rtol": 1e-6, "atol": 1e-8}]
     assert not judge_cell(reference, [{"name": "w", "value": {"kind": "too_large", "shape": [500, 500]}}]).passed
+
+
+def test_messages_never_quote_strings_the_student_controls():
+    """A forged record could carry hidden-test lines in its type, text or keys; the verdict must not echo them."""
+    from autograder.verdict import judge_cell
+
+    secret = 'rng = grading.rng("predict")'
+    references = [
+        {"kind": "array", "dtype": "float", "shape": [], "data": [1.0]},
+        {"kind": "str", "value": "relu"},
+        {"kind": "dict", "items": {"W": {"kind": "array", "dtype": "float", "shape": [], "data": [1.0]}}},
+    ]
+    forgeries = [{"kind": "other", "type": secret}, {"kind": "str", "value": secret},
+                 {"kind": "dict", "items": {secret: {"kind": "none"}}}, {"kind": secret}]
+    for reference in references:
+        for forged in forgeries:
+            verdict = judge_cell([{"name": "v", "value": reference, "rtol": 1e-6, "atol": 1e-8, "hint": ""}],
+                                 [{"name": "v", "value": forged}])
+            assert not verdict.passed
+            assert "grading" not in verdict.message and "predict" not in verdict.message, verdict.message

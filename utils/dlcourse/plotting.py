@@ -21,6 +21,17 @@ def _axes(ax: Axes | None, figsize: tuple[float, float] = (6, 4)) -> Axes:
     return new_ax
 
 
+def _label_curves(ax: Axes, title: str, xlabel: str, ylabel: str, log_scale: bool) -> Axes:
+    """Finish a plot of labelled curves: optional log y-axis, title, axis labels and legend."""
+    if log_scale:
+        ax.set_yscale("log")
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend()
+    return ax
+
+
 def plot_line_fit(
     x: np.ndarray,
     y: np.ndarray,
@@ -133,13 +144,7 @@ def plot_losses(
         steps = np.arange(len(values))
         keep = np.isfinite(values)
         ax.plot(steps[keep], values[keep], label=label)
-    if log_scale:
-        ax.set_yscale("log")
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.legend()
-    return ax
+    return _label_curves(ax, title, xlabel, ylabel, log_scale)
 
 
 def plot_decision_boundary(
@@ -317,13 +322,7 @@ def plot_capacity_curves(
         ax.plot(capacities, values, "o-", label=label)
     if best is not None:
         ax.axvline(best, color="0.4", linestyle="--", label=f"chosen: {best:g}")
-    if log_scale:
-        ax.set_yscale("log")
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.legend()
-    return ax
+    return _label_curves(ax, title, xlabel, ylabel, log_scale)
 
 
 def plot_conv_windows(size: int, kernel: int, stride: int, padding: int, ax: Axes | None = None) -> Axes:

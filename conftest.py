@@ -19,6 +19,10 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("DLCOURSE_FAST", "1")
+# `make test` runs this suite: the `make` commands that tests run behave as typed in a shell, not as
+# sub-makes (which print "Entering directory" lines and inherit the outer make's flags).
+for _variable in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES"):
+    os.environ.pop(_variable, None)
 
 SHARED_SCOPES = ("module", "class", "package")
 
@@ -68,8 +72,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.xdist_group(name))
         # xdist 3.8 sends an item to its group's worker by the "@group" suffix of its node id, which it
         # writes to item._nodeid; pytest 9.2 reads node ids from item._id, so the suffix is set here.
-        if names and loadgroup and "@" not in item.nodeid:
-            _rename(item, f"{item.nodeid}@{'_'.join(sorted(names))}")
+        # xdist takes the text after the last "@" as the group, so a parameter id holding "@" still
+        # gets this suffix; the check only stops a second renaming.
+        suffix = "@" + "_".join(sorted(names))
+        if names and loadgroup and not item.nodeid.endswith(suffix):
+            _rename(item, item.nodeid + suffix)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

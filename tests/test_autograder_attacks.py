@@ -184,7 +184,7 @@ def killers_run(workspace):
         return results.is_dir() and sum(1 for _ in results.rglob("*") if _.is_file()) >= 3
 
     options = ir.grader_help()
-    return _grade(base, "killers", submissions, _limits(options, 20, notebook_timeout=120), timeout=900,
+    return _grade(base, "killers", submissions, _limits(options, 15, notebook_timeout=60), timeout=900,
                   kill_first_when=some_results_stored, resumes=3, expected_rows=len(KILLERS))
 
 

@@ -24,6 +24,8 @@ import nbformat
 import psutil
 import pytest
 
+import dlcourse
+
 from tests.conftest import COURSE, REPO_ROOT, nbgrader_meta, read_notebook
 
 ASSIGNMENT = COURSE.assignment("01_linear_regression")
@@ -287,8 +289,11 @@ def test_the_kernel_sees_only_its_sandbox(graded):
     seen = json.loads(re.search(r"SNOOP(\{.*\})", text).group(1))
     assert seen["cwd"] == "/home/student" and not seen["repo"] and not seen["venv_written"] and seen["uid"] == 1000
     assert str(out) not in json.dumps(seen) and seen["env"]["DLCOURSE_FAST"] == "1"
-    assert set(seen["root"]) <= {"bin", "data", "dev", "etc", "home", "lib", "lib32", "lib64", "libx32", "proc", "root",
-                                 "run", "sbin", "sys", "tmp", "usr", "work"}
+    # The system folders, the sandbox's /data (datasets), and the top folder of the read-only Python
+    # environment (CI clones the repository elsewhere)
+    system = {"bin", "data", "dev", "etc", "home", "lib", "lib32", "lib64", "libx32", "proc", "run", "sbin", "sys", "tmp", "usr"}
+    environment = {Path(p).resolve().parts[1] for p in (sys.prefix, sys.base_prefix, dlcourse.__file__)}
+    assert set(seen["root"]) <= system | environment, f"visible at /: {sorted(set(seen['root']) - system)}"
 
 
 @pytest.mark.parametrize("student, words", [("broken", "not valid JSON"), ("picture", "not a notebook")])

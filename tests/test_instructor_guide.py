@@ -111,7 +111,7 @@ def copy_of_the_repository():
     stamp = REPO_ROOT / ".venv" / ".installed"
     inputs = [REPO_ROOT / "requirements.lock", REPO_ROOT / "utils" / "pyproject.toml"]
     if not stamp.is_file() or any(p.stat().st_mtime > stamp.stat().st_mtime for p in inputs):
-        pytest.skip("the environment is older than requirements.lock: run `make venv` first")
+        pytest.fail("the environment is older than requirements.lock: run `make venv` (`make test` does) first")
     (root / ".venv").symlink_to(REPO_ROOT / ".venv")  # copies keep their mtimes: make sees it up to date
     git = ["git", "-c", "user.name=Guide Test", "-c", "user.email=guide@example.invalid"]
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)

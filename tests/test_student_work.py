@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -93,4 +94,5 @@ def test_work_is_git_ignored():
 
 def test_make_clean_leaves_work_alone():
     dry = subprocess.run(["make", "-n", "clean"], cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout
-    assert "work" not in dry
+    touched = [line for line in dry.splitlines() if re.search(r"(^|[\s/'\"])work(/|\s|$)", line)]
+    assert not touched, f"`make clean` would touch work/: {touched}"

@@ -1,4 +1,8 @@
-"""Run one notebook in a fresh sandboxed kernel, under the run's time, memory and output limits."""
+"""Run one notebook in a fresh sandboxed kernel, under the run's time, memory and output limits.
+
+Only the cells up to the last test cell run: what comes after cannot change a grade, and skipping
+it saves the grader the course's heaviest cells (training runs, benchmarks) for every student.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from autograder.capped_client import CappedNotebookClient
 from autograder.kernel_pool import KernelPool
 from autograder.settings import GradingSettings
+from autograder.template import nbgrader_metadata
 from autograder.watchdog import KernelWatchdog
 
 
@@ -46,8 +51,31 @@ def exit_status(process, wait_s: float = 10) -> int | None:
         return process.poll()
 
 
+def after_last_test(notebook: Any) -> int:
+    """Index of the first cell after the notebook's last test cell (0 when it has none)."""
+    tests = [i for i, cell in enumerate(notebook.cells) if cell.get("cell_type") == "code"
+             and nbgrader_metadata(cell).get("grade")]
+    return tests[-1] + 1 if tests else 0
+
+
 def execute_notebook(notebook: Any, settings: GradingSettings, pool: KernelPool, refill: bool = True) -> Execution:
-    """Execute ``notebook`` (modified in place) in a kernel of ``pool``; never leaves a process behind."""
+    """Execute ``notebook`` (modified in place) up to its last test cell in a kernel of ``pool``.
+
+    The cells after it keep no outputs: the grader did not run them. Never leaves a process behind.
+    """
+    stop = after_last_test(notebook)
+    not_run = notebook.cells[stop:]
+    notebook.cells = notebook.cells[:stop]
+    try:
+        return _execute(notebook, settings, pool, refill)
+    finally:
+        for cell in not_run:
+            if cell.get("cell_type") == "code":
+                cell["outputs"], cell["execution_count"] = [], None
+        notebook.cells = notebook.cells + not_run
+
+
+def _execute(notebook: Any, settings: GradingSettings, pool: KernelPool, refill: bool) -> Execution:
     kernel = pool.take()
     if refill:
         pool.refill()

@@ -146,6 +146,9 @@ def build_submissions(folder: Path) -> None:
         write(wrong_predict(*cells), folder / student / name)
     for student, source in OUTSIDE.items():
         write(with_cell_after(student_solution(), "predict_hidden", source), folder / student / name)
+    after_tests = student_solution()
+    after_tests.cells.append(nbformat.v4.new_code_cell("print('AFTER-THE-TESTS')\nwhile True:\n    pass"))
+    write(after_tests, folder / "after_tests" / name)
     markup = student_solution()
     markup.cells.insert(1, nbformat.v4.new_markdown_cell("<script>alert('owned')</script><img src=http://evil/x>"))
     write(markup, folder / "markup" / name)
@@ -267,6 +270,13 @@ def test_tests_that_ran_before_a_crash_still_count(graded):
     assert score(rows, "infinite_loop") == max_score()
     page = (out / "feedback" / "exits" / f"{ASSIGNMENT.id}.html").read_text(encoding="utf-8")
     assert "Grading stopped early" in page and "exited with status 3" in page
+
+
+def test_cells_after_the_last_test_are_not_run(graded):
+    rows, out, _ = graded
+    assert rows["after_tests"]["status"] == "graded" and score(rows, "after_tests") == max_score(), rows["after_tests"]
+    executed = read_notebook(out / "autograded" / "after_tests" / ASSIGNMENT.notebook)
+    assert executed.cells[-1].outputs == [] and executed.cells[-1].execution_count is None
 
 
 def test_enormous_output_is_truncated(graded):

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -353,13 +354,21 @@ def small(tmp_path_factory):
     return folder / "subs.zip"
 
 
-def test_grading_again_resumes_and_gives_identical_grades(small, tmp_path):
+@pytest.fixture(scope="module")
+def small_graded(small, tmp_path_factory):
+    """One run over the three small submissions with a shared seed: what resuming and sharding must reproduce."""
+    out = tmp_path_factory.mktemp("small-graded") / "out"
+    result = run_grader(small, out, "--seed", "shared", *LIMITS)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return out
+
+
+def test_grading_again_resumes_and_gives_identical_grades(small, small_graded, tmp_path):
     out = tmp_path / "out"
-    first = run_grader(small, out, *LIMITS)
-    assert first.returncode == 0, first.stderr[-2000:]
+    shutil.copytree(small_graded, out)
     rows = read_rows(out)
     assert [float(r["score"]) for r in rows] == [max_score(), max_score() - points_of("predict_hidden"), 0.0]
-    second = run_grader(small, out, *LIMITS)
+    second = run_grader(small, out, *LIMITS)  # the seed saved in OUT/seed
     assert second.returncode == 0, second.stderr[-2000:]
     assert "3 file(s) already graded" in second.stdout
     assert read_rows(out) == rows
@@ -401,9 +410,9 @@ def test_a_killed_run_leaves_no_process_or_scratch_and_resumes(small, tmp_path):
     assert len(read_rows(out)) == 3
 
 
-def test_two_shards_merged_equal_a_single_run(small, tmp_path):
+def test_two_shards_merged_equal_a_single_run(small, small_graded, tmp_path):
     single, merged = tmp_path / "single", tmp_path / "merged"
-    assert run_grader(small, single, "--seed", "shared", *LIMITS).returncode == 0
+    shutil.copytree(small_graded, single)
     shards = [tmp_path / f"shard{k}" for k in range(2)]
     for k, folder in enumerate(shards):
         result = run_grader(small, folder, "--seed", "shared", "--shard", f"{k}/2", *LIMITS)

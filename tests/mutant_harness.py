@@ -1,7 +1,7 @@
 """Run plausible wrong answers against a notebook's hidden tests, judged as the grader judges them.
 
-One kernel per notebook: the instructor's notebook runs top to bottom with a grading seed, which
-gives the reference records of every graded cell. Each mutant then replaces one solution cell,
+One kernel per notebook: the instructor's notebook runs up to its last test cell (as far as the grader
+runs it) with a grading seed, which gives the reference records of every graded cell. Each mutant then replaces one solution cell,
 re-runs that exercise's graded cells, and ``autograder.verdict.judge_cell`` decides them against
 the reference; the solution is put back before the next mutant. This is a test tool, not a
 sandbox: the mutants are the course's own code.
@@ -16,6 +16,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from autograder.execution import after_last_test
 from autograder.verdict import Verdict, judge_cell, records_of
 
 
@@ -68,11 +69,11 @@ def run_mutants(path: Path, mutants: list[Mutant], seeds: tuple[str, str] = ("mu
     try:
         client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=False,
                                 resources={"metadata": {"path": str(path.parent)}})
+        graded = graded_cells(notebook)
         with client.setup_kernel():
-            for index, cell in enumerate(notebook.cells):
+            for index, cell in enumerate(notebook.cells[:after_last_test(notebook)]):  # as far as the grader runs
                 if cell.cell_type == "code":
                     client.execute_cell(cell, index)
-            graded = graded_cells(notebook)
             for index, grade_id in graded:
                 report.reference[grade_id] = records_of(notebook.cells[index].outputs)
             client.allow_errors = True

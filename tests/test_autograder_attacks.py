@@ -167,7 +167,7 @@ def main_run(workspace):
     submissions = base / f"subs-{TOKEN}"
     for student in MAIN:
         student.build(submissions / student_id(student), ctx)
-    run = _grade(base, "main", submissions, _limits(ir.grader_help(), 60), timeout=1800)
+    run = _grade(base, "main", submissions, _limits(ir.grader_help(), 25), timeout=1800)
     run.listener_hits = list(listeners.hits)
     return run
 
@@ -184,7 +184,7 @@ def killers_run(workspace):
         return results.is_dir() and sum(1 for _ in results.rglob("*") if _.is_file()) >= 3
 
     options = ir.grader_help()
-    return _grade(base, "killers", submissions, _limits(options, 15, notebook_timeout=60), timeout=900,
+    return _grade(base, "killers", submissions, _limits(options, 15, notebook_timeout=40), timeout=900,
                   kill_first_when=some_results_stored, resumes=3, expected_rows=len(KILLERS))
 
 

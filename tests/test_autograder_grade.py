@@ -162,7 +162,7 @@ def build_submissions(folder: Path) -> None:
     (folder / "ansi\x1b[2Jname" / name).write_text("{}", encoding="utf-8")
 
 
-LIMITS = ["--cell-timeout", "20", "--notebook-timeout", "60", "--memory-mb", "512"]
+LIMITS = ["--cell-timeout", "15", "--notebook-timeout", "40", "--memory-mb", "512"]
 
 
 def run_grader(submissions: Path, out: Path, *extra: str, timeout: float = 900) -> subprocess.CompletedProcess:
@@ -252,8 +252,8 @@ def test_feedback_is_escaped_text_with_a_strict_content_policy(graded):
 
 
 @pytest.mark.parametrize("student, words", [
-    ("infinite_loop", "20 s limit"),
-    ("ignores_interrupt", "notebook limit of 60 s"),
+    ("infinite_loop", "15 s limit"),
+    ("ignores_interrupt", "notebook limit of 40 s"),
     ("exits", "exited with status 3"),
     ("segfault", "SIGSEGV"),
     ("memory_hog", "MiB limit"),

@@ -21,28 +21,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from nbclient import NotebookClient  # noqa: E402
+
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
-def _client_class():
-    from nbclient import NotebookClient
+class WithoutOutputWidgets(NotebookClient):
+    """nbclient imitates a frontend's Output widget (ipywidgets' `interactive` shows its plot in one);
+    on a loaded machine that imitation can miss the end of a cell and wait for ever (jupyter/nbclient#312,
+    seen in CI). Without it the plot is an ordinary output of the cell: what is checked stays the same."""
 
-    class WithoutOutputWidgets(NotebookClient):
-        """nbclient imitates a frontend's Output widget (ipywidgets' `interactive` shows its plot in one);
-        on a loaded machine that imitation can miss the end of a cell and wait for ever (jupyter/nbclient#312,
-        seen in CI). Without it the plot is an ordinary output of the cell: what is checked stays the same."""
-
-        def on_comm_open_jupyter_widget(self, msg):
-            return None
-
-    return WithoutOutputWidgets
+    def on_comm_open_jupyter_widget(self, msg):
+        return None
 
 
 def execute(path: Path, full: bool, timeout: int = 1800):
     """Run the notebook in a fresh kernel; return (executed notebook, seconds)."""
     import nbformat
 
-    WithoutOutputWidgets = _client_class()
     notebook = nbformat.read(path, as_version=4)
     saved = os.environ.get("DLCOURSE_FAST")
     os.environ["DLCOURSE_FAST"] = "0" if full else "1"

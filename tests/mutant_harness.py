@@ -1,10 +1,10 @@
 """Run plausible wrong answers against a notebook's hidden tests, judged as the grader judges them.
 
-One kernel per notebook: the instructor's notebook runs up to its last test cell (as far as the grader
-runs it) with a grading seed, which gives the reference records of every graded cell. Each mutant then replaces one solution cell,
-re-runs that exercise's graded cells, and ``autograder.verdict.judge_cell`` decides them against
-the reference; the solution is put back before the next mutant. This is a test tool, not a
-sandbox: the mutants are the course's own code.
+One kernel per notebook: the instructor's notebook runs up to its last test cell (as far as the
+grader runs it) with a grading seed, which gives the reference records of every graded cell. Each
+mutant then replaces one solution cell, re-runs that exercise's graded cells, and
+``autograder.verdict.judge_cell`` decides them against the reference; the solution is put back
+before the next mutant. This is a test tool, not a sandbox: the mutants are the course's own code.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ class GradingSettings:
     max_file_mb: int = 256               # RLIMIT_FSIZE: largest file a kernel may write
     max_processes: int = 512             # RLIMIT_NPROC of a sandbox's own uid (threads count too)
     stop_grace_s: float = 2.0            # a kernel stopped (SIGSTOP, ptrace) this long is killed
+    worker_grace_s: float = 300.0        # beyond notebook_timeout: kernel starts and shutdown, then a worker is stuck
     sandboxed: bool = True               # False only with --no-sandbox (trusted submissions)
     fast_mode_variable: str = "DLCOURSE_FAST"
     kernel_name: str = "python3"

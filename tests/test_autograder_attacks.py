@@ -212,7 +212,7 @@ def _outputs(run: Run, student: catalog.Student) -> str:
 
 def test_main_run_finishes(main_run):
     last = main_run.invocations[-1]
-    assert last.returncode == 0, f"grader exited {last.returncode}\n{last.stdout[-3000:]}\n{last.stderr[-3000:]}"
+    assert last.returncode == 0, f"grader exited {last.returncode}\n{last.stdout[-3000:]}\n{last.stderr[-12000:]}"
 
 
 def test_main_every_input_file_has_a_row(main_run):

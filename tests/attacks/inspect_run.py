@@ -137,6 +137,21 @@ class Invocation:
     started_at: float = 0.0  # epoch seconds
 
 
+def dump_stacks(grader_pid: int) -> None:
+    """Ask the grader and its workers for every thread's stack (faulthandler on SIGUSR1, to stderr)."""
+    try:
+        root = psutil.Process(grader_pid)
+        processes = [root] + [p for p in root.children(recursive=True) if "multiprocessing" in " ".join(p.cmdline())]
+    except psutil.Error:
+        return
+    for proc in processes:
+        try:
+            proc.send_signal(signal.SIGUSR1)
+        except psutil.Error:
+            pass
+    time.sleep(2)
+
+
 def run_grader(submissions: Path, out: Path, seed: str, extra: list[str], timeout: float,
                kill_when: callable | None = None) -> Invocation:
     """One `python -m autograder grade` from the repository root, in a session of its own.
@@ -167,6 +182,7 @@ def run_grader(submissions: Path, out: Path, seed: str, extra: list[str], timeou
                 killed = True
             time.sleep(0.5)
         if process.poll() is None:
+            dump_stacks(process.pid)
             os.kill(process.pid, signal.SIGKILL)
         process.wait()
         watcher.stopping.set()

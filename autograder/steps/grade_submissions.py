@@ -1,10 +1,11 @@
 """GradeSubmissions: run the per-submission pipeline for every pending file, in worker processes.
 
 Workers die with the grader (PR_SET_PDEATHSIG), ignore Ctrl-C (the grader stops them), and store
-each result themselves as soon as it exists. A worker that dies takes nothing stored with it:
-what is missing afterwards is retried once, one file per fresh worker, then recorded as an error.
-The grader waits for no worker for ever: when no file finishes within `file_limit_s`, longer than
-any limit a worker enforces itself, every worker is killed and the unfinished files are retried.
+each result themselves as soon as it exists. Each worker has a pipe of its own to the grader and
+takes one file at a time, so a worker that dies or hangs costs only the file it holds: the grader
+kills a worker that spends longer than `file_limit_s` (past every limit the worker enforces on
+its kernel) on one file, starts a new one, and retries each such file once, alone, before
+recording it as an error.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ import multiprocessing
 import os
 import resource
 import signal
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+import sys
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
 
 from autograder.context import GradingContext
 from autograder.result import SubmissionResult
@@ -48,36 +51,120 @@ def worker_init(parent_pid: int) -> None:
     resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
 
 
-def run_workers(submissions: list, context: GradingContext, out, jobs: int, progress=None, task=None) -> None:
-    """Grade ``submissions`` in ``jobs`` worker processes.
+def worker_main(connection: Connection, parent_pid: int, context: GradingContext, out, task) -> None:
+    """A worker's life: grade each file the grader sends, answer when it is done; stop on None."""
+    worker_init(parent_pid)
+    while (submission := connection.recv()) is not None:
+        task(submission, context, out)
+        connection.send(True)
 
-    Returns when all are done, when the pool broke (a worker died), or when no file finished
-    within ``file_limit_s`` (a worker is stuck); every worker is killed on the way out.
-    ``progress(submission)`` is called as each file finishes. ``task(submission, context, out)``
-    grades one file in a worker (default: `autograder.pipeline.grade_and_store`).
+
+@dataclass
+class Worker:
+    """A worker process, the grader's end of its pipe, and the file it holds since when (None: idle)."""
+
+    process: multiprocessing.process.BaseProcess
+    connection: Connection
+    submission: object = None
+    since: float = 0.0
+
+    def give(self, submission) -> bool:
+        """Send it a file; False when it cannot take it (it died while idle)."""
+        try:
+            self.connection.send(submission)
+        except OSError:
+            return False
+        self.submission, self.since = submission, time.monotonic()
+        return True
+
+    def poll(self, limit_s: float) -> str:
+        """'done' (it answered), 'running', or 'failed': it died, or has held its file past ``limit_s``."""
+        try:
+            if self.connection.poll():
+                self.connection.recv()
+                return "done"
+        except (EOFError, OSError):  # the pipe closed without an answer: it died
+            return "failed"
+        if self.process.is_alive() and time.monotonic() - self.since < limit_s:
+            return "running"
+        return "failed"
+
+    def dump_stack(self) -> None:
+        """Have it print every thread's stack to stderr (faulthandler, SIGUSR1) and give it a moment."""
+        try:
+            os.kill(self.process.pid, signal.SIGUSR1)
+            time.sleep(1)
+        except OSError:
+            pass
+
+    def kill(self) -> None:
+        """Kill the process (its sandboxes die with it) and close the pipe."""
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=30)
+        self.connection.close()
+
+
+def start_worker(context: GradingContext, out, task) -> Worker:
+    """A new spawned worker (started from this thread, which its parent-death signal watches)."""
+    spawn = multiprocessing.get_context("spawn")
+    ours, theirs = spawn.Pipe()
+    process = spawn.Process(target=worker_main, args=(theirs, os.getpid(), context, out, task),
+                            name="autograder-worker", daemon=True)
+    process.start()
+    theirs.close()
+    return Worker(process, ours)
+
+
+def run_workers(submissions: list, context: GradingContext, out, jobs: int, progress=None, task=None) -> list:
+    """Grade ``submissions`` in up to ``jobs`` worker processes, one file per worker at a time.
+
+    A worker that dies, or holds one file longer than ``file_limit_s``, is killed and replaced;
+    its file is returned among the failed ones. ``progress(submission)`` is called as each file
+    finishes. ``task(submission, context, out)`` grades one file in a worker (default:
+    `autograder.pipeline.grade_and_store`). Every worker is gone when this returns.
     """
     if task is None:
         from autograder.pipeline import grade_and_store as task
-
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=worker_init, initargs=(os.getpid(),))
+    limit = file_limit_s(context.settings)
+    waiting, failed, workers = list(submissions), [], []
     try:
-        running = {pool.submit(task, s, context, out): s for s in submissions}
-        while running:
-            finished, _ = wait(running, timeout=file_limit_s(context.settings), return_when=FIRST_COMPLETED)
-            if not finished:
-                return  # stuck past every limit of its own: the finally clause kills it
-            for future in finished:
-                submission = running.pop(future)
-                if isinstance(future.exception(), BrokenProcessPool):
-                    return
-                if progress is not None:
-                    progress(submission)
+        while waiting or any(w.submission is not None for w in workers):
+            idle = [w for w in workers if w.submission is None]
+            while waiting and len(workers) - len(idle) < jobs:
+                worker = idle.pop() if idle else start_worker(context, out, task)
+                if worker not in workers:
+                    workers.append(worker)
+                submission = waiting.pop(0)
+                if not worker.give(submission):  # it died while idle: the file counts as failed
+                    failed.append(submission)
+                    worker.kill()
+                    workers.remove(worker)
+            busy = [w for w in workers if w.submission is not None]
+            if not busy:
+                continue
+            deadline = min(w.since for w in busy) + limit
+            wait([w.connection for w in busy] + [w.process.sentinel for w in busy],
+                 timeout=max(0.0, deadline - time.monotonic()))
+            for worker in busy:
+                outcome = worker.poll(limit)
+                if outcome == "done":
+                    finished, worker.submission = worker.submission, None
+                    if progress is not None:
+                        progress(finished)
+                elif outcome == "failed":
+                    if worker.process.is_alive():  # stuck: its stack goes to stderr for the bug report
+                        print(f"a grading worker held {plain(worker.submission.student_id, 40)}'s "
+                              f"{plain(worker.submission.label, 60)} for {limit:.0f} s; it is stopped, and the "
+                              "file is retried alone at the end. Where it was stuck:", file=sys.stderr, flush=True)
+                        worker.dump_stack()
+                    failed.append(worker.submission)
+                    worker.kill()
+                    workers.remove(worker)
     finally:
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            if process.is_alive():
-                process.kill()
-        pool.shutdown(wait=True, cancel_futures=True)
+        for worker in workers:
+            worker.kill()
+    return failed
 
 
 class Progress:

@@ -151,7 +151,7 @@ def _grade(base: Path, name: str, submissions: Path, extra: list[str], timeout: 
                late_changes=ir.changed(finished, later), survivors_after_kill=survivors_after_kill)
 
 
-def _limits(options: str, cell_timeout: int, notebook_timeout: int = 300) -> list[str]:
+def _limits(options: str, cell_timeout: int, notebook_timeout: int = 120) -> list[str]:
     """Shorter limits than the defaults (300 s a cell), so attacks that hang a cell cost less time."""
     limits = []
     if "--cell-timeout" in options:

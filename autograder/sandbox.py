@@ -15,6 +15,8 @@ inside. So outside the sandbox the kernel is an unprivileged uid of its own, and
 counts its processes alone. When the grader is not root, one unprivileged bwrap does it all and
 the kernel runs as the grader's user in a user namespace. Every bwrap runs with
 --die-with-parent: if the grader dies, the PID namespace and everything in it go with it.
+The chain starts with a small guard (``with_parent_death``) that closes the one gap bwrap leaves:
+a grader that dies after the fork but before bwrap asks for its parent-death signal.
 """
 
 from __future__ import annotations
@@ -53,6 +55,20 @@ FIX = ("install bubblewrap (`sudo apt-get install bubblewrap`, or `make test`), 
        "container with bubblewrap inside, see autograder/README.md); `--no-sandbox` grades anyway but only "
        "trusted submissions")
 _counter = itertools.count()
+# Run first in a launch chain, then exec'd away (same pid): ask for SIGKILL when the launching
+# thread dies, then check that the launcher is still the parent. A launcher that died between the
+# fork and the prctl sends no signal, and the child would outlive it; the check catches that.
+PARENT_DEATH_GUARD = """import ctypes, os, sys
+ctypes.CDLL(None, use_errno=True).prctl(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG, SIGKILL
+if os.getppid() != int(sys.argv[1]):
+    os._exit(1)
+os.execvp(sys.argv[2], sys.argv[2:])
+"""
+
+
+def with_parent_death(command: list[str]) -> list[str]:
+    """``command`` behind the parent-death guard: it runs only while this process lives, and dies with it."""
+    return [sys.executable, "-I", "-S", "-c", PARENT_DEATH_GUARD, str(os.getpid()), *command]
 
 
 class SandboxUnavailable(RuntimeError):
@@ -234,17 +250,19 @@ class Sandbox:
     def command(self, argv: list[str]) -> list[str]:
         """The full command line that runs ``argv`` (the kernel) in this sandbox."""
         if not self.settings.sandboxed:
-            return [*self.limits(), "setpriv", "--pdeathsig", "KILL", "--", *argv]
+            return with_parent_death([*self.limits(), *argv])
         namespaces = ["--unshare-pid", "--unshare-ipc", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
                       "--hostname", "sandbox", "--die-with-parent", "--new-session"]
         user = ["--unshare-user", "--disable-userns", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID)]
         bwrap = shutil.which("bwrap") or "bwrap"
         if not self.as_root:
-            return [bwrap, *namespaces, *user, *self.mounts(), "--chdir", HOME, "--", *self.limits(), *argv]
+            return with_parent_death([bwrap, *namespaces, *user, *self.mounts(), "--chdir", HOME, "--",
+                                      *self.limits(), *argv])
         drop = ["setpriv", f"--reuid={self.uid}", f"--regid={self.uid}", "--clear-groups", "--inh-caps=-all",
                 "--bounding-set=-all", "--no-new-privs", "--"]
         inner = ["bwrap", *user, "--dev-bind", "/", "/", "--die-with-parent", "--chdir", HOME, "--"]  # keeps /dev usable
-        return [bwrap, *namespaces, *self.mounts(), "--chdir", "/", "--", *self.limits(), *drop, *inner, *argv]
+        return with_parent_death([bwrap, *namespaces, *self.mounts(), "--chdir", "/", "--", *self.limits(), *drop,
+                                  *inner, *argv])
 
     def cwd(self) -> str:
         """Where the launcher starts: anywhere harmless for bwrap, the home folder without a sandbox."""

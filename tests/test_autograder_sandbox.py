@@ -17,7 +17,7 @@ import psutil
 import pytest
 
 from autograder.course import REPO_ROOT
-from autograder.sandbox import SANDBOX_UID, Sandbox, SandboxUnavailable, check_sandbox
+from autograder.sandbox import SANDBOX_UID, Sandbox, SandboxUnavailable, check_sandbox, with_parent_death
 from autograder.settings import GradingSettings
 
 SETTINGS = GradingSettings(jobs=2, scratch_mb=32)
@@ -211,9 +211,9 @@ def test_nothing_in_the_sandbox_survives_the_grader_being_killed(tmp_path):
 
     try:
         assert grader.stdout.readline().strip() == "started"
-        # Wait for the kernel, its child and its grandchild: bubblewrap's own processes carry the marker
-        # in their arguments too, and before bwrap has set its parent-death signal (right after it forks)
-        # a grader that dies can leave it behind; autograder/README.md, "Threat model", says so.
+        # Wait for the kernel, its child and its grandchild (bubblewrap's own processes carry the marker
+        # in their arguments too), so that the kill hits a running sandbox; a kill during the launch is
+        # test_a_guarded_command_dies_with_the_process_that_launched_it.
         def kernels() -> list:
             return [p for p in survivors() if p.name().startswith("python")]
 
@@ -278,3 +278,33 @@ def test_sandboxes_of_different_processes_never_share_a_uid(tmp_path, monkeypatc
         uids[pid] = {Sandbox(SETTINGS, tmp_path).uid for _ in range(100)}
     assert not uids[40_000] & uids[40_001] and len(uids[40_000]) == 100
     assert all(0 < uid < 2**31 for values in uids.values() for uid in values)
+
+
+def test_the_launch_guard_runs_nothing_once_its_launcher_is_gone(tmp_path):
+    # What a child sees when the grader died between fork and prctl: a parent other than its launcher.
+    marker = tmp_path / "ran"
+    guarded = with_parent_death(["touch", str(marker)])
+    guarded[guarded.index(str(os.getpid()))] = "1"
+    assert subprocess.run(guarded).returncode == 1
+    assert not marker.exists()
+    assert subprocess.run(with_parent_death(["touch", str(marker)])).returncode == 0 and marker.exists()
+
+
+def test_a_guarded_command_dies_with_the_process_that_launched_it():
+    launcher = textwrap.dedent("""
+        import subprocess, sys
+        from autograder.sandbox import with_parent_death
+        child = subprocess.Popen(with_parent_death(["sleep", "300"]), stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        print(child.pid, flush=True)
+        """)  # the launcher ends at once, without waiting; without the guard, the sleep outlives it
+    result = subprocess.run([sys.executable, "-c", launcher], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
+    child = int(result.stdout)
+    deadline = time.monotonic() + 10
+    while psutil.pid_exists(child) and psutil.Process(child).status() != psutil.STATUS_ZOMBIE \
+            and time.monotonic() < deadline:
+        time.sleep(0.05)
+    alive = psutil.pid_exists(child) and psutil.Process(child).status() != psutil.STATUS_ZOMBIE
+    if alive:
+        os.kill(child, signal.SIGKILL)
+    assert not alive, "the guarded child outlived its launcher"

@@ -132,8 +132,10 @@ def run_workers(submissions: list, context: GradingContext, out, jobs: int, prog
         while waiting or any(w.submission is not None for w in workers):
             idle = [w for w in workers if w.submission is None]
             while waiting and len(workers) - len(idle) < jobs:
-                worker = idle.pop() if idle else start_worker(context, out, task)
-                if worker not in workers:
+                if idle:
+                    worker = idle.pop()
+                else:
+                    worker = start_worker(context, out, task)
                     workers.append(worker)
                 submission = waiting.pop(0)
                 if not worker.give(submission):  # it died while idle: the file counts as failed

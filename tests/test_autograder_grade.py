@@ -176,6 +176,14 @@ def read_rows(out: Path) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
+def running(process: psutil.Process) -> bool:
+    """Alive and not a zombie; False for a process that ends while it is looked at."""
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
 def survivors(marker: str) -> list[psutil.Process]:
     found = []
     for process in psutil.process_iter(["cmdline"]):
@@ -396,9 +404,10 @@ def test_a_killed_run_leaves_no_process_or_scratch_and_resumes(small, tmp_path):
         grader.wait()
     finally:
         grader.kill()
+
     def left() -> list:  # the tree seen before the kill, and any sandbox started since (its binds name scratch)
-        alive = [p for p in tree if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
-        return alive + [p for p in survivors(str(scratch)) if p not in alive and p.status() != psutil.STATUS_ZOMBIE]
+        alive = [p for p in tree if running(p)]
+        return alive + [p for p in survivors(str(scratch)) if p not in alive and running(p)]
 
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and (left() or set(scratch.glob("autograder-run-*")) - before):

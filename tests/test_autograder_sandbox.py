@@ -300,11 +300,17 @@ def test_a_guarded_command_dies_with_the_process_that_launched_it():
         """)  # the launcher ends at once, without waiting; without the guard, the sleep outlives it
     result = subprocess.run([sys.executable, "-c", launcher], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
     child = int(result.stdout)
+
+    def alive() -> bool:  # the child may vanish between any two looks
+        try:
+            return psutil.Process(child).status() != psutil.STATUS_ZOMBIE
+        except psutil.Error:
+            return False
+
     deadline = time.monotonic() + 10
-    while psutil.pid_exists(child) and psutil.Process(child).status() != psutil.STATUS_ZOMBIE \
-            and time.monotonic() < deadline:
+    while alive() and time.monotonic() < deadline:
         time.sleep(0.05)
-    alive = psutil.pid_exists(child) and psutil.Process(child).status() != psutil.STATUS_ZOMBIE
-    if alive:
+    survived = alive()
+    if survived:
         os.kill(child, signal.SIGKILL)
-    assert not alive, "the guarded child outlived its launcher"
+    assert not survived, "the guarded child outlived its launcher"

@@ -53,9 +53,9 @@ fashion-mnist:
 
 # The grader runs every notebook in a bubblewrap sandbox (autograder/README.md, "Threat model").
 bubblewrap:
-	@command -v bwrap >/dev/null || { \
-	  echo "Installing bubblewrap (the grader's sandbox for student notebooks)"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap) \
+	@command -v bwrap >/dev/null && command -v keyctl >/dev/null || { \
+	  echo "Installing bubblewrap and keyutils (the grader's sandbox, and its keyring test)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap keyutils) \
 	  || { echo "Could not install it: run 'sudo apt-get install bubblewrap' and retry"; exit 1; }; }
 
 venv: $(STAMP)

@@ -80,8 +80,10 @@ def _execute(notebook: Any, settings: GradingSettings, pool: KernelPool, refill:
     if refill:
         pool.refill()
     process = kernel.km.provisioner.process
+    group = kernel.sandbox.cgroup
     watchdog = KernelWatchdog(process.pid, settings.memory_limit_mb * 2**20, settings.notebook_timeout,
-                              kernel.km.kernel_pid, settings.stop_grace_s)
+                              kernel.km.kernel_pid, settings.stop_grace_s,
+                              oom_kills=group.oom_kills if group is not None else None)
     watchdog.start()
     client = CappedNotebookClient(
         notebook, km=kernel.km, settings=settings, timeout=int(settings.cell_timeout), interrupt_on_timeout=True,
@@ -91,7 +93,8 @@ def _execute(notebook: Any, settings: GradingSettings, pool: KernelPool, refill:
     try:
         client.execute(cleanup_kc=True)
     except DeadKernelError:
-        reason = watchdog.reason or describe_exit(exit_status(process), settings.sandboxed)
+        reason = watchdog.reason or (watchdog.over_memory() if kernel.sandbox.oom_killed() else
+                                     describe_exit(exit_status(process), settings.sandboxed))
         result.failure = f"{reason} while running cell {client.current + 1}; later cells did not run"
     except CellTimeoutError as error:
         result.failure = f"a cell timed out ({str(error).splitlines()[0]})"

@@ -40,6 +40,14 @@ def start_janitor(folder: Path) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
 
+def remove_stale_cgroups() -> None:
+    """Delete the sandbox cgroups whose worker has ended (a worker killed at the end leaves its spare's)."""
+    from autograder import cgroups
+
+    if cgroups.backend().available:
+        cgroups.remove_stale(cgroups.backend())
+
+
 def run_steps(steps, state: RunState) -> RunState:
     """Run the steps on ``state`` inside a private scratch folder that never outlives the run."""
     scratch = Path(tempfile.mkdtemp(prefix="autograder-run-"))
@@ -52,6 +60,7 @@ def run_steps(steps, state: RunState) -> RunState:
         from autograder.kernel_pool import close_pools
 
         close_pools()
+        remove_stale_cgroups()
         shutil.rmtree(scratch, ignore_errors=True)
         janitor.stdin.close()
         janitor.wait()

@@ -24,6 +24,12 @@ from traitlets import DottedObjectName
 from autograder.sandbox import Sandbox
 
 KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
+# ipykernel forwards forked children's output over a TCP socket on 127.0.0.1; the sandbox allows no
+# TCP (autograder.seccomp), so the kernel starts without that pipe. Output of forked processes is
+# then not shown; everything the kernel process itself prints or displays is.
+KERNEL_BOOT = ("import ipykernel.iostream as s; i = s.IOPubThread.__init__; "
+               "s.IOPubThread.__init__ = lambda self, socket, pipe=False: i(self, socket, pipe=False); "
+               "from ipykernel.kernelapp import launch_new_instance; launch_new_instance()")
 MAX_MESSAGE_BYTES = 32 * 2**20
 RECEIVE_QUEUE = 16
 
@@ -62,7 +68,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         Path(self.connection_file).chmod(0o644)
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-        argv = [sys.executable, "-m", "ipykernel_launcher", "-f", self.sandbox.kernel_connection_file,
+        boot = ["-c", KERNEL_BOOT] if self.sandbox.settings.sandboxed else ["-m", "ipykernel_launcher"]
+        argv = [sys.executable, *boot, "-f", self.sandbox.kernel_connection_file,
                 *KERNEL_ARGUMENTS, *(extra_arguments or [])]
         return self.sandbox.command(argv)
 
@@ -98,7 +105,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         """The ipykernel process among the launcher's descendants (for the stopped-kernel check)."""
         for process in [launcher, *launcher.children(recursive=True)]:
             try:
-                if process.cmdline()[1:3] == ["-m", "ipykernel_launcher"]:
+                if process.cmdline()[1:3] in (["-m", "ipykernel_launcher"], ["-c", KERNEL_BOOT]):
                     return process.pid
             except psutil.Error:
                 continue

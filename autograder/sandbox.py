@@ -16,13 +16,17 @@ counts its processes alone. When the grader is not root, one unprivileged bwrap 
 the kernel runs as the grader's user in a user namespace. Every bwrap runs with
 --die-with-parent: if the grader dies, the PID namespace and everything in it go with it.
 The chain starts with a small guard (``with_parent_death``) that closes the one gap bwrap leaves:
-a grader that dies after the fork but before bwrap asks for its parent-death signal.
+a grader that dies after the fork but before bwrap asks for its parent-death signal. The guard
+also joins the sandbox's cgroups (``autograder.cgroups``: memory, process count and CPU share
+enforced by the kernel) and hands bwrap the seccomp filter (``autograder.seccomp``: no keyrings,
+no file locks or file-access notification shared with other sandboxes, no sockets but AF_UNIX).
 """
 
 from __future__ import annotations
 
 import importlib.util
 import itertools
+import json
 import os
 import secrets
 import shutil
@@ -31,6 +35,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
+from autograder import cgroups, seccomp
 from autograder.settings import GradingSettings
 
 HOME = "/home/student"
@@ -55,20 +60,39 @@ FIX = ("install bubblewrap (`sudo apt-get install bubblewrap`, or `make test`), 
        "container with bubblewrap inside, see autograder/README.md); `--no-sandbox` grades anyway but only "
        "trusted submissions")
 _counter = itertools.count()
+SECCOMP_FD = "@SECCOMP_FD@"  # replaced by the guard with the fd it opened the filter on
 # Run first in a launch chain, then exec'd away (same pid): ask for SIGKILL when the launching
 # thread dies, then check that the launcher is still the parent. A launcher that died between the
 # fork and the prctl sends no signal, and the child would outlive it; the check catches that.
-PARENT_DEATH_GUARD = """import ctypes, os, sys
+# Then join the sandbox's cgroups (so every later process is counted) and open the seccomp filter.
+PARENT_DEATH_GUARD = """import ctypes, json, os, sys
 ctypes.CDLL(None, use_errno=True).prctl(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG, SIGKILL
 if os.getppid() != int(sys.argv[1]):
     os._exit(1)
-os.execvp(sys.argv[2], sys.argv[2:])
+setup = json.loads(sys.argv[2])
+for procs in setup.get("cgroups", []):
+    try:
+        with open(procs, "w") as handle:
+            handle.write(str(os.getpid()))
+    except OSError as error:
+        sys.exit(f"sandbox guard: cannot join the cgroup {procs}: {error}")
+argv = sys.argv[3:]
+if setup.get("seccomp"):
+    fd = os.open(setup["seccomp"], os.O_RDONLY)
+    os.set_inheritable(fd, True)
+    argv = [str(fd) if word == "@SECCOMP_FD@" else word for word in argv]
+os.execvp(argv[0], argv)
 """
 
 
-def with_parent_death(command: list[str]) -> list[str]:
-    """``command`` behind the parent-death guard: it runs only while this process lives, and dies with it."""
-    return [sys.executable, "-I", "-S", "-c", PARENT_DEATH_GUARD, str(os.getpid()), *command]
+def with_parent_death(command: list[str], cgroup_files: list[str] | None = None, seccomp_file: str = "") -> list[str]:
+    """``command`` behind the launch guard: it runs only while this process lives, and dies with it.
+
+    The guard first joins ``cgroup_files`` (their `cgroup.procs`) and opens ``seccomp_file`` for
+    bwrap's ``--seccomp`` (the word SECCOMP_FD in ``command`` becomes the fd).
+    """
+    setup = json.dumps({"cgroups": cgroup_files or [], "seccomp": seccomp_file})
+    return [sys.executable, "-I", "-S", "-c", PARENT_DEATH_GUARD, str(os.getpid()), setup, *command]
 
 
 class SandboxUnavailable(RuntimeError):
@@ -131,16 +155,31 @@ class Sandbox:
         self.connection_file = self.folder / "connection.json"
         self.as_root = os.geteuid() == 0
         self.uid = UID_BASE + (os.getpid() % 2**22) * UIDS_PER_PROCESS + number % UIDS_PER_PROCESS
+        self.cgroup: cgroups.SandboxGroup | None = None  # created with the command line, removed by remove()
         if settings.sandboxed:
-            for name, text in (("passwd", PASSWD), ("group", GROUP)):
+            for name, content in (("passwd", PASSWD.encode()), ("group", GROUP.encode()),
+                                  ("seccomp.bpf", seccomp.program())):
                 if not (self.run_dir / name).exists():  # written whole, then renamed: workers may race here
                     partial = self.folder / name
-                    partial.write_text(text, encoding="utf-8")
-                    partial.chmod(0o644)
+                    partial.write_bytes(content)
+                    partial.chmod(0o600 if name.endswith(".bpf") else 0o644)
                     os.replace(partial, self.run_dir / name)
         else:
             for sub in ("home/tmp", "home/.config/matplotlib"):
                 (self.folder / sub).mkdir(parents=True, exist_ok=True)
+
+    def _create_cgroup(self) -> cgroups.SandboxGroup | None:
+        """The kernel-enforced limits of this sandbox, or None where no cgroup can be had (the watchdog stays)."""
+        backend = cgroups.backend()
+        if not backend.available:
+            return None
+        group = cgroups.SandboxGroup(backend, self.name)
+        try:
+            group.create(cgroups.Limits(self.settings.memory_limit_mb * 2**20, self.settings.max_processes))
+        except OSError:
+            group.remove()
+            return None
+        return group
 
     # Paths as the kernel sees them -------------------------------------------------------------
 
@@ -214,8 +253,11 @@ class Sandbox:
         cache = data_cache()
         if cache is not None:
             ro.append((str(cache), DATA))
-        args: list[str] = []
+        # The private /tmp and /dev/shm first: binds below them (a checkout under /tmp) go on top.
+        args: list[str] = ["--perms", "1777", "--size", str(128 * 2**20), "--tmpfs", "/tmp"]
         for parent in _parents([dest for _, dest in ro] + [HOME, KERNEL_DIR, "/etc/passwd"]):
+            if parent == "/tmp":
+                continue
             args += ["--perms", "0755", "--dir", parent]
         for source, dest in ro:
             args += ["--ro-bind", source, dest]
@@ -223,7 +265,7 @@ class Sandbox:
             path = Path("/") / name
             if path.is_symlink():
                 args += ["--symlink", os.readlink(path), str(path)]
-        args += ["--proc", "/proc", "--dev", "/dev"]
+        args += ["--proc", "/proc", "--dev", "/dev"]  # /dev/shm: a tmpfs of its own, below
         gpus = sorted(str(p) for p in Path("/dev").glob("nvidia*"))
         for device in gpus:
             args += ["--dev-bind", device, device]
@@ -231,7 +273,6 @@ class Sandbox:
             args += ["--ro-bind", "/sys", "/sys"]
         args += ["--perms", "1777", "--size", str(64 * 2**20), "--tmpfs", "/dev/shm",
                  "--perms", "0777", "--size", str(s.scratch_mb * 2**20), "--tmpfs", HOME,
-                 "--perms", "1777", "--size", str(128 * 2**20), "--tmpfs", "/tmp",
                  "--perms", "0777", "--size", str(2**20), "--tmpfs", KERNEL_DIR,
                  "--ro-bind", str(self.connection_file), CONNECTION,
                  "--ro-bind", str(self.run_dir / "passwd"), "/etc/passwd",
@@ -248,29 +289,63 @@ class Sandbox:
         return args
 
     def command(self, argv: list[str]) -> list[str]:
-        """The full command line that runs ``argv`` (the kernel) in this sandbox."""
+        """The full command line that runs ``argv`` (the kernel) in this sandbox; creates its cgroups."""
+        if self.cgroup is None:
+            self.cgroup = self._create_cgroup()
+        joins = self.cgroup.join_files() if self.cgroup is not None and self.cgroup.backend.kind != "systemd" else []
+        scope = self.cgroup.command_prefix() if self.cgroup is not None else []
         if not self.settings.sandboxed:
-            return with_parent_death([*self.limits(), *argv])
+            return with_parent_death([*scope, *self.limits(), *argv], joins)
         namespaces = ["--unshare-pid", "--unshare-ipc", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
-                      "--hostname", "sandbox", "--die-with-parent", "--new-session"]
+                      "--hostname", "sandbox", "--die-with-parent", "--new-session", "--seccomp", SECCOMP_FD]
+        filter_file = str(self.run_dir / "seccomp.bpf")
         user = ["--unshare-user", "--disable-userns", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID)]
         bwrap = shutil.which("bwrap") or "bwrap"
         if not self.as_root:
-            return with_parent_death([bwrap, *namespaces, *user, *self.mounts(), "--chdir", HOME, "--",
-                                      *self.limits(), *argv])
+            return with_parent_death([*scope, bwrap, *namespaces, *user, *self.mounts(), "--chdir", HOME, "--",
+                                      *self.limits(), *argv], joins, filter_file)
         drop = ["setpriv", f"--reuid={self.uid}", f"--regid={self.uid}", "--clear-groups", "--inh-caps=-all",
                 "--bounding-set=-all", "--no-new-privs", "--"]
         inner = ["bwrap", *user, "--dev-bind", "/", "/", "--die-with-parent", "--chdir", HOME, "--"]  # keeps /dev usable
-        return with_parent_death([bwrap, *namespaces, *self.mounts(), "--chdir", "/", "--", *self.limits(), *drop,
-                                  *inner, *argv])
+        return with_parent_death([*scope, bwrap, *namespaces, *self.mounts(), "--chdir", "/", "--", *self.limits(),
+                                  *drop, *inner, *argv], joins, filter_file)
 
     def cwd(self) -> str:
         """Where the launcher starts: anywhere harmless for bwrap, the home folder without a sandbox."""
         return "/" if self.settings.sandboxed else self.home
 
     def remove(self) -> None:
-        """Delete the grader-side files of this sandbox (its tmpfs mounts vanished with its processes)."""
+        """Delete the grader-side files and the cgroups of this sandbox (its tmpfs vanished with its processes)."""
         shutil.rmtree(self.folder, ignore_errors=True)
+        if self.cgroup is not None:
+            self.cgroup.remove()
+
+    def oom_killed(self) -> bool:
+        """True when the kernel stopped a process of this sandbox at its memory cap."""
+        return self.cgroup is not None and self.cgroup.oom_kills() > 0
+
+
+def explain_failure(stderr: str) -> str:
+    """bubblewrap's own message about why a sandbox did not start, and the likely cause in words."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    own = next((line for line in reversed(lines) if line.startswith(("bwrap:", "sandbox guard:", "prlimit:",
+                                                                     "setpriv:", "Running scope"))),
+               lines[-1] if lines else "no message")
+    text = own.lower()
+    if "namespace" in text or "uid map" in text or "unshare" in text:
+        cause = ("this machine does not let bubblewrap create user namespaces; " + FIX)
+    elif "can't find source path" in text or "no such file" in text:
+        cause = ("a folder the sandbox mounts read-only (the Python environment, the helper package or the "
+                 "data cache) is missing or moved; run `make venv` again from the checkout you grade with")
+    elif "seccomp" in text:
+        cause = "the kernel refused the sandbox's seccomp filter (a kernel without CONFIG_SECCOMP_FILTER?)"
+    elif "cgroup" in text:
+        cause = "the grader could not put the sandbox in its cgroup (see autograder/README.md, 'Bounded resources')"
+    elif "permission denied" in text or "operation not permitted" in text:
+        cause = "a security module (AppArmor, SELinux) or a container's seccomp profile refused it; " + FIX
+    else:
+        cause = FIX
+    return f"bubblewrap could not start a sandbox: \"{own[:300]}\". Likely cause: {cause}"
 
 
 def check_sandbox(settings: GradingSettings, run_dir: Path) -> None:
@@ -282,6 +357,10 @@ def check_sandbox(settings: GradingSettings, run_dir: Path) -> None:
     for tool in ("bwrap", "prlimit", "setpriv"):
         if shutil.which(tool) is None:
             raise SandboxUnavailable(f"`{tool}` is not installed; {FIX}")
+    try:
+        seccomp.program()
+    except seccomp.UnsupportedArchitecture as error:
+        raise SandboxUnavailable(f"{error}; grade on an x86_64 or aarch64 Linux machine") from None
     sandbox = Sandbox(settings, run_dir)
     try:
         sandbox.connection_file.write_text("{}", encoding="utf-8")
@@ -289,7 +368,6 @@ def check_sandbox(settings: GradingSettings, run_dir: Path) -> None:
         result = subprocess.run(sandbox.command([sys.executable, "-c", probe]), env=sandbox.environment(),
                                 cwd=sandbox.cwd(), capture_output=True, text=True, timeout=120)
         if result.returncode != 0 or result.stdout.strip() != str(SANDBOX_UID):
-            detail = (result.stderr.strip().splitlines() or ["no message"])[-1]
-            raise SandboxUnavailable(f"bubblewrap could not start a sandbox ({detail}); {FIX}")
+            raise SandboxUnavailable(explain_failure(result.stderr))
     finally:
         sandbox.remove()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Callable
 
 import psutil
 
@@ -14,11 +15,14 @@ class KernelWatchdog(threading.Thread):
     """Poll the sandbox's process tree; past a limit, kill it all and say why.
 
     Limits: resident memory of the whole tree, the notebook's wall-clock deadline, and a kernel
-    process that stays stopped (SIGSTOP, or held by a tracer) longer than ``stop_grace_s``.
+    process that stays stopped (SIGSTOP, or held by a tracer) longer than ``stop_grace_s``. Where
+    the sandbox has a memory cgroup (``oom_kills``), the kernel enforces the memory cap itself;
+    once it has killed any process of the sandbox, the watchdog ends the rest and says why.
     """
 
     def __init__(self, pid: int, memory_limit_bytes: int, deadline_s: float, kernel_pid: int | None = None,
-                 stop_grace_s: float = 2.0, interval_s: float = 0.1) -> None:
+                 stop_grace_s: float = 2.0, interval_s: float = 0.1,
+                 oom_kills: Callable[[], int] | None = None) -> None:
         super().__init__(daemon=True, name=f"watchdog-{pid}")
         self.pid = pid
         self.kernel_pid = kernel_pid
@@ -31,6 +35,7 @@ class KernelWatchdog(threading.Thread):
         self.peak_bytes = 0
         self._stopped_since: float | None = None
         self._stop_event = threading.Event()
+        self.oom_kills = oom_kills
 
     def _tree(self) -> list[psutil.Process]:
         root = psutil.Process(self.pid)
@@ -71,6 +76,11 @@ class KernelWatchdog(threading.Thread):
             except psutil.Error:
                 pass
 
+    def over_memory(self) -> str:
+        """Why the kernel stopped the sandbox at its memory cgroup's cap."""
+        return (f"used more than the {self.memory_limit_bytes / 2**20:.0f} MiB memory limit (memory, files in "
+                "memory, shared memory and socket buffers together; stopped by the kernel)")
+
     def check(self) -> bool:
         """One poll; True when the sandbox was killed (or is gone)."""
         try:
@@ -79,6 +89,9 @@ class KernelWatchdog(threading.Thread):
             return True
         rss = self._rss(processes)
         self.peak_bytes = max(self.peak_bytes, rss)
+        if self.oom_kills is not None and self.oom_kills() > 0:
+            self.kill(self.over_memory())
+            return True
         if rss > self.memory_limit_bytes:
             self.kill(f"used {rss / 2**20:.0f} MiB of memory, over the {self.memory_limit_bytes / 2**20:.0f} MiB limit")
             return True

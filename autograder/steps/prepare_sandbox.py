@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
+from autograder import cgroups
 from autograder.kernel_pool import KernelRecipe
 from autograder.sandbox import check_sandbox
 from autograder.steps.base import Step
@@ -19,14 +21,32 @@ def build_matplotlib_cache(folder: Path) -> Path:
     return folder
 
 
+def confine(settings):
+    """Settings whose --jobs fit in memory; says once whether the kernel or only the watchdog caps memory."""
+    backend = cgroups.backend()
+    if backend.available:
+        cgroups.remove_stale(backend)
+    else:
+        print(f"note: {backend.reason}; each sandbox's memory is only watched by polling its processes, which "
+              "misses memory held in files, shared memory and socket buffers (autograder/README.md, 'Bounded "
+              "resources')", file=sys.stderr)
+    tmpfs = (settings.scratch_mb + 193) * 2**20
+    per_job = cgroups.per_job_bytes(settings.memory_limit_mb * 2**20, tmpfs, backend.available)
+    jobs, note = cgroups.fit_jobs(settings.jobs, per_job, cgroups.memory_available_bytes())
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+    return replace(settings, jobs=jobs)
+
+
 class PrepareSandbox(Step):
-    """Prepare sandbox: start one trivial sandbox (stop with the fix if bubblewrap cannot run), build the shared font cache."""
+    """Prepare sandbox: start one trivial sandbox (stop with the fix if bubblewrap cannot run), fit --jobs in memory, build the shared font cache."""
 
     requires = ("settings", "scratch", "assignment", "seed")
     provides = ("recipe",)
 
     def run(self, state) -> None:
         check_sandbox(state.settings, state.scratch)
+        state.settings = confine(state.settings)
         assets = state.assignment.release_path().parent
         state.recipe = KernelRecipe(settings=state.settings, run_dir=state.scratch, seed=state.seed,
                                     assets=assets if assets.is_dir() else None,

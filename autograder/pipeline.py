@@ -57,7 +57,7 @@ check_order(MERGE_STEPS, MERGE_INPUTS)
 def describe(state: SubmissionState) -> str:
     """The message column: what went wrong first, then notes, then the failed hidden tests."""
     parts = [state.error] if state.error else []
-    parts += state.notes
+    parts += ([state.submission.note] if state.submission.note else []) + state.notes
     cells = state.cells or []
     hidden = [c for c in cells if c.hidden]
     failed = [c for c in hidden if not c.passed]

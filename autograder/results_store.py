@@ -67,6 +67,26 @@ class ResultsStore:
             raise
         return target
 
+    @property
+    def manifest(self) -> Path:
+        """The keys of the files of the latest run into this folder (results of other files are stale)."""
+        return self.folder / "inputs.json"
+
+    def write_manifest(self, submissions: list[Submission]) -> None:
+        """Record which files the latest run had as input, atomically."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        partial = self.folder / ".inputs.json.tmp"
+        partial.write_text(json.dumps(sorted(self.key(s) for s in submissions)), encoding="utf-8")
+        os.replace(partial, self.manifest)
+
+    def load_current(self) -> list[SubmissionResult]:
+        """The stored results of the latest run's files only (every result when no run recorded its inputs)."""
+        try:
+            keys = set(json.loads(self.manifest.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            return self.load_all()
+        return [r for r in self.load_all() if self.key(r.submission) in keys]
+
     def load(self, submission: Submission) -> SubmissionResult | None:
         """The stored result of a file, or None when there is none (or it cannot be read)."""
         return self._read(self.path(submission))

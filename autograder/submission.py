@@ -15,7 +15,8 @@ class GradingError(Exception):
 class Submission:
     """One input file: who sent it and which notebook of the assignment it is (None: unknown).
 
-    ``problem`` is set when the file could not even be extracted (an oversized zip member).
+    ``problem`` is set when the file could not even be extracted (an oversized zip member) or its
+    name is unusable; ``note`` when its student id had to differ from its name (a collision).
     """
 
     student_id: str
@@ -25,6 +26,7 @@ class Submission:
     output_stem: str
     primary: bool = True
     problem: str = ""
+    note: str = ""
 
     @property
     def label(self) -> str:

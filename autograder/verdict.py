@@ -45,12 +45,17 @@ def _array(encoded: dict) -> np.ndarray:
     return np.array(data, dtype=float).reshape(encoded["shape"])
 
 
-def _describe(array: np.ndarray, limit: int = 5) -> str:
+QUOTED_VALUES = 3  # a verdict quotes at most this many of the student's numbers, plus a shape of up to 3 sizes
+
+
+def _describe(array: np.ndarray, limit: int = QUOTED_VALUES) -> str:
+    """The student's value in a few numbers: the first ``limit`` entries and the shape, never more."""
     if array.ndim == 0:
-        return f"{float(array):.6g}"
+        return f"{float(array):.4g}"
     flat = ", ".join(f"{x:.4g}" for x in array.ravel()[:limit])
     more = ", ..." if array.size > limit else ""
-    return f"[{flat}{more}] (shape {tuple(array.shape)})"
+    shape = f"shape {tuple(array.shape)}" if array.ndim <= 3 else f"a {array.ndim}-dimensional array"
+    return f"[{flat}{more}] ({shape})"
 
 
 def _close(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
@@ -121,7 +126,7 @@ def compare_value(expected: dict, got: dict, rtol: float, atol: float) -> str:
         items_e, items_g = expected["items"], got.get("items")
         if kind == "list":
             if not isinstance(items_g, list) or len(items_g) != len(items_e):
-                return f"has {len(items_g) if isinstance(items_g, list) else '?'} items, expected {len(items_e)}"
+                return f"has {'a different number of' if isinstance(items_g, list) else 'no'} items (expected {len(items_e)})"
             pairs = [(f"item {i}", e, g) for i, (e, g) in enumerate(zip(items_e, items_g))]
         else:
             if not isinstance(items_g, dict) or set(items_g) != set(items_e):

@@ -71,3 +71,25 @@ def test_file_hash_covers_content_and_size(tmp_path):
     second.write_bytes(b"x" * 101)
     assert sha256_file(first) != sha256_file(second)
     assert sha256_file(first, limit=10) != sha256_file(second, limit=10)
+
+
+def test_merge_takes_only_the_files_of_each_shards_latest_input(tmp_path):
+    """A file removed from a shard's input before it was regraded must not come back in `merge`."""
+    from autograder.run_state import RunState
+    from autograder.settings import GradingSettings
+    from autograder.steps.load_shard_results import LoadShardResults
+
+    shard = tmp_path / "shard0"
+    store = ResultsStore(shard)
+    bob = Submission("bob", Path("/tmp/bob.ipynb"), "bob/01.ipynb", "01.ipynb", "01")
+    store.save(result())
+    store.save(result(submission=bob))
+    store.write_manifest([SUBMISSION, bob])
+    assert sorted(r.submission.student_id for r in store.load_current()) == ["alice", "bob"]
+    store.write_manifest([SUBMISSION])  # bob's file was removed, the shard graded again
+    state = RunState(out=tmp_path / "merged", settings=GradingSettings(), shard_outs=(shard,))
+    try:
+        LoadShardResults().run(state)
+    except KeyError:  # the course has no assignment "01"; the results were loaded before that lookup
+        pass
+    assert [r.submission.student_id for r in state.results] == ["alice"]

@@ -70,3 +70,29 @@ def test_messages_never_quote_strings_the_student_controls():
                                  [{"name": "v", "value": forged}])
             assert not verdict.passed
             assert "grading" not in verdict.message and "predict" not in verdict.message, verdict.message
+
+
+def test_a_verdict_quotes_at_most_a_handful_of_the_students_numbers():
+    """A forged record of many numbers (or many dimensions) must not turn a verdict into a data channel."""
+    import re
+
+    expected = {"kind": "array", "shape": [40], "data": [0.0] * 40}
+    reference = [{"name": "f(x)", "value": expected, "rtol": 1e-6, "atol": 1e-8}]
+    chosen = [float(1000 + i) for i in range(40)]
+    for shape in ([40], [2] * 5 + [1] * 27 + [5, 4]):
+        size = int(np.prod(shape))
+        forged = {"name": "f(x)", "value": {"kind": "array", "shape": shape, "data": chosen[:size] + [0.0] * (size - 40)}}
+        message = judge_cell(reference, [forged]).message
+        numbers = re.findall(r"\d+(?:\.\d+)?", message)
+        assert len(numbers) <= 6, message
+
+
+def test_the_seed_is_withheld_from_verdicts_in_any_form_recognised():
+    from autograder.sanitize import withhold_secret
+
+    seed = "9f2c41d07be3a566"
+    for message in (f"f(x) is [{seed}]", f"f(x) is [{seed[:4]}, {seed[4:8]}, {seed[8:12]}]",
+                    f"f(x) is {int(seed, 16)}", f"f(x) is {seed.encode().hex()}"):
+        cleaned = withhold_secret(message, seed)
+        assert seed[:8] not in cleaned.replace(", ", "") and str(int(seed, 16))[:8] not in cleaned, cleaned
+    assert withhold_secret("f(x) is [0.5, 1.5] (shape (2,))", seed) == "f(x) is [0.5, 1.5] (shape (2,))"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 
+from autograder.sanitize import withhold_secret
 from autograder.steps.base import Step
 from autograder.submission import CellResult
 from autograder.template import nbgrader_metadata
@@ -64,6 +65,8 @@ class JudgeCells(Step):
                 passed, message = False, "the grader has no reference for this test; report this to your instructor"
             else:
                 passed, message = judge(cell, index, hidden, state.timed_out, self.context.settings.cell_timeout)
+            if self.context.recipe is not None:  # the student chose the numbers a verdict quotes: never the seed
+                message = withhold_secret(message, self.context.recipe.seed)
             score = points if passed else 0.0
             meta["score"], meta["points"] = score, points
             results.append(CellResult(meta["grade_id"], score, points, passed, message))

@@ -8,13 +8,14 @@ from autograder.steps.base import Step
 
 
 class LoadResults(Step):
-    """Load results: one stored result per file of this run (and shard); a file without one becomes an error row."""
+    """Load results: one stored result per file of this run (and shard), which it records as the folder's inputs; a file without one becomes an error row."""
 
     requires = ("assigned", "out", "template", "settings")
     provides = ("results",)
 
     def run(self, state) -> None:
         store = ResultsStore(state.out)
+        store.write_manifest(state.assigned)  # `merge` takes only these files' results
         for submission in state.assigned:
             result = store.load(submission)
             if result is None:

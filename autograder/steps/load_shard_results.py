@@ -8,7 +8,7 @@ from autograder.steps.base import Step
 
 
 class LoadShardResults(Step):
-    """Load shard results: every stored result of every shard; all must share the assignment, instructor notebook and seed."""
+    """Load shard results: the stored results of each shard's latest input; all must share the assignment, instructor notebook and seed."""
 
     requires = ("shard_outs",)
     provides = ("results", "assignment")
@@ -18,7 +18,7 @@ class LoadShardResults(Step):
         for folder in state.shard_outs:
             if not (folder / "results").is_dir():
                 raise FileNotFoundError(f"{folder} has no results/ folder; pass the --out folders of `grade --shard` runs")
-            results += ResultsStore(folder).load_all()
+            results += ResultsStore(folder).load_current()  # files removed from a shard's input drop out
         if not results:
             raise ValueError("the shard folders hold no results; grade the shards first")
         for field, what in (("assignment", "assignment"), ("source_sha256", "instructor notebook"),

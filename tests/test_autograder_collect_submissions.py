@@ -11,6 +11,7 @@ from autograder.settings import GradingSettings
 from autograder.steps import collect_submissions
 from autograder.steps.collect_submissions import CollectSubmissions, assign_ids, identify, normalize_notebook_name
 from autograder.template import AssignmentTemplate, NotebookTemplate
+from tests.attacks.catalog import flag_utf8_with_bad_bytes
 from tests.conftest import COURSE
 
 ASSIGNMENT = COURSE.assignment("01_linear_regression")
@@ -150,23 +151,6 @@ def _zip(path: Path, members: list[tuple[str | zipfile.ZipInfo, bytes]]) -> Path
     return path
 
 
-def _flag_utf8_with_bad_bytes(data: bytes, name: bytes, bad: bytes) -> bytes:
-    """The archive with member ``name`` renamed to ``bad`` (same length) and flagged as UTF-8."""
-    data = bytearray(data.replace(name, bad))
-    position = data.find(b"PK\x01\x02")
-    while position >= 0:
-        length = int.from_bytes(data[position + 28:position + 30], "little")
-        if bytes(data[position + 46:position + 46 + length]) == bad:
-            flags = int.from_bytes(data[position + 8:position + 10], "little") | 0x800
-            data[position + 8:position + 10] = flags.to_bytes(2, "little")
-        position = data.find(b"PK\x01\x02", position + 4)
-    return bytes(data)
-
-
-def _by_name(found) -> dict[str, object]:
-    return {s.original_name: s for s in found}
-
-
 def test_traversal_and_absolute_members_get_rows_of_their_own_and_never_replace_a_student(tmp_path):
     archive = _zip(tmp_path / "class.zip", [
         (f"submissions/alice/{NB}", b"honest alice"),
@@ -213,7 +197,7 @@ def test_odd_zip_names_each_get_a_row_and_never_stop_the_run(tmp_path):
         (f"mallory/{NB}", b"x"),
     ]
     archive = _zip(tmp_path / "odd.zip", members)
-    archive.write_bytes(_flag_utf8_with_bad_bytes(archive.read_bytes(), f"mallory/{NB}".encode(),
+    archive.write_bytes(flag_utf8_with_bad_bytes(archive.read_bytes(), f"mallory/{NB}".encode(),
                                                   b"mall\xffry/" + NB.encode()))
     found = collect(archive, tmp_path / "scratch")
     assert len(found) == 7, [(s.original_name[:40], s.problem[:60]) for s in found]

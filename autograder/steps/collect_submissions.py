@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
-import shutil
 import stat
 import struct
 import zipfile
@@ -123,42 +123,79 @@ def _member_parts(name: str) -> tuple[list[str], str]:
     return parts, _name_problem(parts, name)
 
 
-def _utf8_flags_fixed(archive: Path, scratch: Path) -> tuple[Path, set[int]]:
-    """The archive, or a copy whose members flagged UTF-8 with undecodable names are unflagged.
+class _Overlay(io.RawIOBase):
+    """A read-only view of a file with ``data`` read in place of the bytes at ``start`` (no copy on disk)."""
+
+    def __init__(self, path: Path, start: int, data: bytes) -> None:
+        super().__init__()
+        self._file = path.open("rb")
+        self._start, self._data, self._position = start, data, 0
+        self._size = path.stat().st_size
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = {0: 0, 1: self._position, 2: self._size}[whence]
+        self._position = base + offset
+        return self._position
+
+    def tell(self) -> int:
+        return self._position
+
+    def readinto(self, buffer) -> int:
+        self._file.seek(self._position)
+        chunk = bytearray(self._file.read(len(buffer)))
+        low = max(self._position, self._start)
+        high = min(self._position + len(chunk), self._start + len(self._data))
+        if low < high:
+            chunk[low - self._position:high - self._position] = self._data[low - self._start:high - self._start]
+        buffer[:len(chunk)] = chunk
+        self._position += len(chunk)
+        return len(chunk)
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def _open_archive(archive: Path) -> tuple[zipfile.ZipFile, set[int]]:
+    """The archive opened, with members flagged UTF-8 whose names are not valid UTF-8 unflagged.
 
     Python's zipfile cannot open an archive with such a member at all; unflagged, the name reads
-    as CP437 and the member becomes an error row. Returns (archive to open, indexes of those members).
+    as CP437 and the member becomes an error row. The central directory is patched in memory.
+    Returns (the open archive, indexes of those members).
     """
-    data = None
     with archive.open("rb") as handle:
         end = zipfile._EndRecData(handle)  # noqa: SLF001 -- the central directory's place and size
         if not end:
-            return archive, set()
+            return zipfile.ZipFile(archive), set()
         size, offset = end[zipfile._ECD_SIZE], end[zipfile._ECD_OFFSET]  # noqa: SLF001
-        start = end[zipfile._ECD_LOCATION] - size  # noqa: SLF001
+        # As zipfile does: data prepended to the archive shifts every offset; zip64 adds two records.
+        concat = end[zipfile._ECD_LOCATION] - size - offset  # noqa: SLF001
+        if end[zipfile._ECD_SIGNATURE] == zipfile.stringEndArchive64:  # noqa: SLF001
+            concat -= zipfile.sizeEndCentDir64 + zipfile.sizeEndCentDir64Locator
+        start = offset + concat
         handle.seek(start)
         data = bytearray(handle.read(size))
     bad, position, index = set(), 0, 0
     while position + 46 <= len(data) and data[position:position + 4] == b"PK\x01\x02":
         flags, = struct.unpack_from("<H", data, position + 8)
         name_length, extra_length, comment_length = struct.unpack_from("<HHH", data, position + 28)
-        name = bytes(data[position + 46:position + 46 + name_length])
         if flags & 0x800:
             try:
-                name.decode("utf-8")
+                bytes(data[position + 46:position + 46 + name_length]).decode("utf-8")
             except UnicodeDecodeError:
                 struct.pack_into("<H", data, position + 8, flags & ~0x800)
                 bad.add(index)
         position += 46 + name_length + extra_length + comment_length
         index += 1
     if not bad:
-        return archive, set()
-    copy = scratch / "archive-fixed.zip"
-    shutil.copyfile(archive, copy)
-    with copy.open("r+b") as handle:
-        handle.seek(start)
-        handle.write(data)
-    return copy, bad
+        return zipfile.ZipFile(archive), set()
+    return zipfile.ZipFile(_Overlay(archive, start, bytes(data))), bad
 
 
 def _member_count(archive: Path) -> int:
@@ -184,13 +221,13 @@ def read_zip(archive: Path, target: Path) -> list[Entry]:
     if count > MAX_ZIP_MEMBERS:
         raise ValueError(f"{archive} holds {count} files, more than the {MAX_ZIP_MEMBERS} the grader "
                          "extracts; split it into several archives")
-    opened, undecodable = _utf8_flags_fixed(archive, target)
+    bundle, undecodable = _open_archive(archive)
     entries: list[Entry] = []
     seen: set[tuple[str, ...]] = set()
     total = 0
     placeholder = target / "empty"
     placeholder.write_bytes(b"")
-    with zipfile.ZipFile(opened) as bundle:
+    with bundle:
         for index, info in enumerate(bundle.infolist()):
             if info.is_dir() or info.filename.replace("\\", "/").startswith("__MACOSX/"):
                 continue

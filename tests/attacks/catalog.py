@@ -13,6 +13,7 @@ import json
 import os
 import re
 import stat
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,6 +129,19 @@ def _symlink_file(path: Path, ctx: dict) -> None:
 def _symlink_dir(path: Path, ctx: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     os.symlink(nbs.ASSIGNMENT.source_path().parent, path)
+
+
+def _flat_named(prefix: str) -> Callable[[Path, dict], None]:
+    """A blank notebook at the top of the submissions, named ``<prefix><notebook>``."""
+    def build(path: Path, ctx: dict) -> None:
+        nbs.write(nbs.release(), path.parent / f"{prefix}{nbs.NOTEBOOK}")
+    return build
+
+
+def _nested(depth: int) -> Callable[[Path, dict], None]:
+    def build(path: Path, ctx: dict) -> None:
+        nbs.write(nbs.full(), path.joinpath(*["d"] * depth) / nbs.NOTEBOOK)
+    return build
 
 
 def _impersonate(path: Path, ctx: dict) -> None:
@@ -330,6 +344,14 @@ def main_run(per_cell_output: int) -> list[Student]:
         Student("c5_file_99mib", "5 a 99 MiB notebook of empty cells", 0, False, _file_99mib),
         Student("c5_disk_hog", "5 writing 1.5 GiB to disk", 0, False, _attack(pl.DISK_HOG)),
         Student("c5_memory_hog", "5 allocating memory until stopped", 0, False, _attack(pl.MEMORY_HOG)),
+        *[Student(f"c5_{kind}_hog", f"5 memory held in {kind}, invisible to resident-size polling", 0, False,
+                  _attack(pl.HIDDEN_MEMORY_HOG.replace("KIND", repr(kind)))) for kind in ("memfd", "sysv_shm", "sockets")],
+        Student("c2_keyring", "2 the kernel keyrings: planting, reading and listing keys", 0, False, _attack(pl.KEYRING)),
+        Student("mm_victim-flat", "2 a flat file `mm_victim-<notebook>` beside the folder mm_victim/", 0, False,
+                _flat_named("mm_victim-")),
+        Student(os.fsdecode(b"c2_undecodable\xff"), "2 a folder name that is not UTF-8 (full solution)", 0, False,
+                _on(nbs.full)),
+        Student("c2_deep", "2 a notebook 40 folders deep", 0, False, _nested(40)),
         Student("c5_fork_flood", "5 a fork flood (1023 processes at most)", 0, False, _attack(pl.FORK_FLOOD)),
         Student("c5_fifo", "5 a named pipe instead of a notebook", 0, False, _fifo),
         Student("c5_message_flood", "5 24 messages of 31 MiB and 8 records of 7 million numbers", 0, False,
@@ -379,44 +401,85 @@ def killers_run() -> list[Student]:
     ]
 
 
-ZIP_CONTROLS = {"aa_full": "full", "aa_partial": "partial", "aa_blank": "blank"}
+ZIP_CONTROLS = {"aa_full": "full", "aa_partial": "partial", "aa_blank": "blank", "zz lee": "full", "zz_lee": "partial"}
+WRAP = "class"  # learning platforms put every file in one folder
 
 
-def build_zip(path: Path, ctx: dict) -> dict[str, str]:
-    """A .zip of submissions: three controls, a zip bomb, zip-slip names, a symlink entry, a nested zip.
+def flag_utf8_with_bad_bytes(data: bytes, name: bytes, bad: bytes) -> bytes:
+    """The archive with member ``name`` renamed to ``bad`` (same length) and flagged as UTF-8 in the central directory."""
+    data = bytearray(data.replace(name, bad))
+    position = data.find(b"PK\x01\x02")
+    while position >= 0:
+        length = int.from_bytes(data[position + 28:position + 30], "little")
+        if bytes(data[position + 46:position + 46 + length]) == bad:
+            flags = int.from_bytes(data[position + 8:position + 10], "little") | 0x800
+            data[position + 8:position + 10] = flags.to_bytes(2, "little")
+        position = data.find(b"PK\x01\x02", position + 4)
+    return bytes(data)
 
-    Returns member name -> what it is.
+
+def hashed_id(raw: str) -> str:
+    """The id the grader gives a folder whose name cleans to a taken one (what an attacker can compute too)."""
+    from autograder.steps.collect_submissions import assign_ids
+
+    ids, _ = assign_ids([("folder", raw), ("folder", raw.replace(" ", "_"))])
+    return ids[("folder", raw)]
+
+
+def build_zip(path: Path, ctx: dict) -> list[tuple[str, str]]:
+    """A .zip of submissions in a wrapping folder: five controls and every hostile member name.
+
+    A zip bomb, zip-slip names, an absolute path, a symlink entry, a nested zip, a second member of
+    a control's name, a name flagged UTF-8 that is not, a 300-byte name, 1,100 nested folders, a
+    file where a folder is, a flat file naming a control, a flat file named like a control's hashed
+    id. Returns (member name, what it is) per member.
     """
     token = ctx["token"]
-    members = {}
+    members: list[tuple[str, str]] = []
+    blank = nbformat.writes(nbs.release())
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for student, kind in ZIP_CONTROLS.items():
             notebook = {"full": nbs.full, "partial": nbs.partial, "blank": nbs.release}[kind]()
-            name = f"{student}/{nbs.NOTEBOOK}"
+            name = f"{WRAP}/{student}/{nbs.NOTEBOOK}"
             archive.writestr(name, nbformat.writes(notebook))
-            members[name] = kind
-        bomb = f"bomb/{nbs.NOTEBOOK}"
+            members.append((name, kind))
+        bomb = f"{WRAP}/bomb/{nbs.NOTEBOOK}"
         with archive.open(zipfile.ZipInfo(bomb), "w", force_zip64=True) as handle:
             handle.write(b'{"cells": [')
             chunk = b" " * (16 << 20)
             for _ in range(128):  # 2 GiB of JSON whitespace
                 handle.write(chunk)
             handle.write(b'], "metadata": {}, "nbformat": 4, "nbformat_minor": 4}')
-        members[bomb] = "bomb"
+        members.append((bomb, "bomb"))
         for name in (f"../../escape-{token}/{nbs.NOTEBOOK}", f"/tmp/abs-{token}/{nbs.NOTEBOOK}",
-                     f"slip/../../../escape2-{token}.ipynb"):
-            archive.writestr(name, nbformat.writes(nbs.release()))
-            members[name] = "slip"
-        link = zipfile.ZipInfo(f"link/{nbs.NOTEBOOK}")
+                     f"{WRAP}/slip/../../../escape2-{token}.ipynb", f"{WRAP}/../aa_full/{nbs.NOTEBOOK}",
+                     f"/{WRAP}/aa_partial/{nbs.NOTEBOOK}"):
+            archive.writestr(name, blank)
+            members.append((name, "slip"))
+        with warnings.catch_warnings():  # zipfile warns about a name written twice: that is the attack
+            warnings.simplefilter("ignore")
+            archive.writestr(f"{WRAP}/aa_partial/{nbs.NOTEBOOK}", blank)
+        members.append((f"{WRAP}/aa_partial/{nbs.NOTEBOOK}", "duplicate"))
+        link = zipfile.ZipInfo(f"{WRAP}/link/{nbs.NOTEBOOK}")
         link.create_system = 3
         link.external_attr = (stat.S_IFLNK | 0o777) << 16
         archive.writestr(link, str(nbs.ASSIGNMENT.source_path()))
-        members[link.filename] = "symlink"
+        members.append((link.filename, "symlink"))
         inner = io.BytesIO()
         with zipfile.ZipFile(inner, "w", compression=zipfile.ZIP_DEFLATED) as nested:
             with nested.open(zipfile.ZipInfo(f"inner/{nbs.NOTEBOOK}"), "w", force_zip64=True) as handle:
                 for _ in range(64):
                     handle.write(b" " * (16 << 20))
-        archive.writestr("nested/nested.zip", inner.getvalue())
-        members["nested/nested.zip"] = "nested"
+        archive.writestr(f"{WRAP}/nested/nested.zip", inner.getvalue())
+        members.append((f"{WRAP}/nested/nested.zip", "nested"))
+        for name, kind in ((f"{WRAP}/badutf8/{nbs.NOTEBOOK}", "undecodable"),
+                           (f"{WRAP}/" + "x" * 300 + ".ipynb", "long name"),
+                           (f"{WRAP}/" + "/".join(["d"] * 1100) + f"/{nbs.NOTEBOOK}", "deep"),
+                           (f"{WRAP}/aa_blank", "file where a folder is"),
+                           (f"{WRAP}/aa_full-{nbs.NOTEBOOK}", "flat name of a control"),
+                           (f"{WRAP}/{hashed_id('zz lee')}_{nbs.NOTEBOOK}", "flat name of a hashed id")):
+            archive.writestr(name, blank)
+            members.append((name, kind))
+    path.write_bytes(flag_utf8_with_bad_bytes(path.read_bytes(), f"{WRAP}/badutf8/{nbs.NOTEBOOK}".encode(),
+                                              f"{WRAP}/bad".encode() + b"\xffutf/" + nbs.NOTEBOOK.encode()))
     return members

@@ -16,7 +16,8 @@ on the same machine, so an attack that escapes a broken sandbox must not hurt th
   (the tests name their folders after it).
 - ``kill -9 -1`` and killing every Python only run inside a PID namespace other than the host's;
   the grader itself is only looked for among processes whose command line holds the token.
-- Fork flood, memory and disk hogs stop by themselves (1023 processes, 7 GiB, 1.5 GiB).
+- Fork flood, memory and disk hogs stop by themselves (1023 processes, 7 GiB, 1.5 GiB; memfd, System V
+  and socket-buffer hogs at 4 GiB).
 """
 
 from __future__ import annotations
@@ -753,7 +754,10 @@ import socket
 
 
 def _tcp(host, port):
-    s = socket.socket()
+    try:
+        s = socket.socket()
+    except OSError:  # the sandbox refuses inet sockets
+        return False
     s.settimeout(2)
     try:
         s.connect((host, port))
@@ -1075,6 +1079,75 @@ else:
 del _blocks
 '''
 
+HIDDEN_MEMORY_HOG = '''
+import ctypes, socket
+_kind, _total, _held = KIND, 0, []
+try:
+    if _kind == "memfd":  # files in memory: not resident memory of any process
+        _fd = os.memfd_create("hog")
+        while _total < (4 << 30):
+            os.write(_fd, b"x" * (1 << 24))
+            _total += 1 << 24
+    elif _kind == "sysv_shm":  # System V segments outlive the process that touched them
+        _libc = ctypes.CDLL(None, use_errno=True)
+        _libc.shmat.restype, _libc.shmat.argtypes = ctypes.c_void_p, [ctypes.c_int, ctypes.c_void_p, ctypes.c_int]
+        while _total < (4 << 30):
+            _sid = _libc.shmget(0, 1 << 26, 0o1600)
+            if _sid < 0:
+                raise OSError(ctypes.get_errno(), "shmget")
+            ctypes.memset(_libc.shmat(_sid, None, 0), 1, 1 << 26)
+            _libc.shmctl(_sid, 0, None)  # IPC_RMID: detach from every process, the pages stay until unmapped
+            _total += 1 << 26
+    elif _kind == "sockets":  # socket buffers, in six processes so that no fd limit stops them first
+        _r, _w = os.pipe()
+        _kids = []
+        for _ in range(6):
+            _pid = os.fork()
+            if _pid == 0:
+                _mine = 0
+                try:
+                    while _mine < (700 << 20):
+                        _a, _b = socket.socketpair()
+                        _a.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 22)
+                        _a.setblocking(False)
+                        try:
+                            while True:
+                                _mine += _a.send(b"x" * 65536)
+                        except BlockingIOError:
+                            pass
+                        _held.append((_a, _b))
+                except OSError:
+                    pass
+                os.write(_w, f"{_mine >> 20}\\n".encode())
+                time.sleep(4)
+                os._exit(0)
+            _kids.append(_pid)
+        for _pid in _kids:
+            os.waitpid(_pid, 0)
+        os.close(_w)
+        _total = sum(int(x) for x in os.read(_r, 4096).decode().split()) << 20
+except OSError as _error:
+    _note(f"{_kind}: stopped after {_total >> 20} MiB ({_error})")
+if _total >= (3 << 30):
+    _hole(f"held {_total >> 20} MiB in {_kind} under a 2048 MiB cap")
+'''
+
+KEYRING = '''
+import ctypes
+_libc = ctypes.CDLL(None, use_errno=True)
+_nr = {"x86_64": (248, 250), "aarch64": (217, 219)}.get(os.uname().machine)
+if _nr:
+    _added = _libc.syscall(_nr[0], b"user", ("planted-" + _ATK["token"]).encode(), b"x", 1, -3)
+    if _added >= 0:
+        _hole(f"added key {_added} to the session keyring")
+    for _ring in (-3, -4, -5):  # session, user, user-session keyrings
+        _found = _libc.syscall(_nr[1], 0, _ring, 0)  # KEYCTL_GET_KEYRING_ID
+        _buffer = ctypes.create_string_buffer(4096)
+        _read = _libc.syscall(_nr[1], 11, _ring, _buffer, 4096)  # KEYCTL_READ: the key ids it holds
+        if _read > 0:
+            _hole(f"read keyring {_ring} ({_read} bytes of key ids)")
+'''
+
 FORK_FLOOD = '''
 import select
 
@@ -1257,13 +1330,18 @@ def _probe():
             facts["interfaces"] = [l.split(":")[0].strip() for l in f.read().splitlines()[2:]]
     except OSError:
         facts["interfaces"] = None
-    s = socket.socket()
+    facts["reached_listener"] = False
+    try:
+        s = socket.socket()
+    except OSError as error:  # the sandbox refuses inet sockets (seccomp)
+        facts["inet_socket"] = error.errno
+        return facts
     s.settimeout(2)
     try:
         s.connect(("127.0.0.1", _ATK["port"]))
         facts["reached_listener"] = True
     except OSError:
-        facts["reached_listener"] = False
+        pass
     finally:
         s.close()
     return facts

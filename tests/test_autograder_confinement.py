@@ -311,3 +311,29 @@ def test_no_backend_says_why(tmp_path):
     proc_self.write_text("0::/somewhere\n")
     backend = cgroups.detect(tmp_path, proc_self)
     assert not backend.available and "cgroup" in backend.reason
+
+
+def test_a_python_environment_under_tmp_is_visible_in_the_sandbox(tmp_path):
+    """A checkout (and its .venv) under /tmp: the sandbox's own /tmp must not hide it."""
+    assert str(tmp_path).startswith("/tmp/") or Path("/tmp").is_dir()
+    place = Path("/tmp") / f"checkout-{os.getpid()}-{tmp_path.name}"
+    try:
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(place / ".venv")], check=True, timeout=120)
+        python = place / ".venv" / "bin" / "python"
+        code = ("import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]);"
+                "from autograder.sandbox import check_sandbox; from autograder.settings import GradingSettings;"
+                "run = Path(sys.argv[2]); run.mkdir(); check_sandbox(GradingSettings(scratch_mb=16), run); print('SANDBOX OK')")
+        result = subprocess.run([str(python), "-c", code, str(Path(__file__).parent.parent), str(place / "run")],
+                                capture_output=True, text=True, timeout=120)
+        assert "SANDBOX OK" in result.stdout, result.stderr[-1500:]
+    finally:
+        shutil.rmtree(place, ignore_errors=True)
+
+
+def test_a_failing_bubblewrap_is_quoted_with_its_cause():
+    from autograder.sandbox import explain_failure
+
+    message = explain_failure("bwrap: Can't find source path /tmp/gone/.venv: No such file or directory\n")
+    assert "Can't find source path /tmp/gone/.venv" in message and "make venv" in message
+    message = explain_failure("bwrap: setting up uid map: Permission denied\n")
+    assert "user namespaces" in message and "sysctl" in message

@@ -1,4 +1,4 @@
-"""Command line of the instructor tooling: `python -m autograder {release,readme,grade,merge,export} ...`."""
+"""Command line of the instructor tooling: `python -m autograder {release,readme,publish,grade,merge,export} ...`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from autograder.course import load_course
+from autograder.publish import PublishError
 from autograder.sandbox import SandboxUnavailable
 
 
@@ -36,6 +37,24 @@ def _readme(args: argparse.Namespace) -> int:
 
     changed = update_readme(load_course())
     print("README.md notebook table " + ("updated" if changed else "already up to date"))
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from autograder.publish import find_leaks, publish
+
+    dest = Path(args.dest)
+    changed, committed = publish(load_course(), dest)
+    if committed:
+        print(f"published {len(changed)} changed file(s) to {dest} as one commit (`git -C {dest} show --stat`)")
+    else:
+        print(f"{dest} is already up to date: nothing to commit")
+    leaks = find_leaks(dest)
+    for leak in leaks:
+        print(f"LEAK: {leak}", file=sys.stderr)
+    if leaks:
+        return 1
+    print("leak check passed: no solution line, hidden test or instructor-only file in its tree or history")
     return 0
 
 
@@ -82,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     release.set_defaults(run=_release)
     readme = commands.add_parser("readme", help="regenerate README's notebook table and Colab links")
     readme.set_defaults(run=_readme)
+    publish = commands.add_parser("publish", help="write or update the student edition (a git repository) at DEST")
+    publish.add_argument("dest", help="folder of the student edition; created with `git init` when new")
+    publish.set_defaults(run=_publish)
     grade = commands.add_parser("grade", help="autograde a folder or .zip of submitted notebooks")
     grade.add_argument("submissions", help="folder or .zip of <student>/<notebook>.ipynb or <student>_<notebook>.ipynb")
     grade.add_argument("--assignment", required=True, help="assignment id, e.g. 01_linear_regression")
@@ -121,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; every file graded so far is saved: run the same command again to resume", file=sys.stderr)
         return 130
-    except (KeyError, FileNotFoundError, ValueError, SandboxUnavailable) as error:
+    except (KeyError, FileNotFoundError, ValueError, SandboxUnavailable, PublishError) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
         print(f"error: {message}", file=sys.stderr)
         return 2

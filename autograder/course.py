@@ -43,6 +43,7 @@ class Course:
     title: str
     course_id: str
     repository: str
+    student_repository: str
     branch: str
     package: str
     package_directory: str
@@ -58,13 +59,21 @@ class Course:
         raise KeyError(f"no assignment {assignment_id!r} in course/course.toml; known: {known}")
 
     def colab_url(self, assignment: Assignment) -> str:
-        """Colab link that opens the student notebook straight from the repository."""
-        slug = self.repository.removeprefix("https://github.com/").rstrip("/")
+        """Colab link that opens the student notebook straight from the student edition."""
+        slug = self.student_repository.removeprefix("https://github.com/").rstrip("/")
         return f"https://colab.research.google.com/github/{slug}/blob/{self.branch}/release/{assignment.id}/{assignment.notebook}"
 
     def package_pip_spec(self) -> str:
-        """What the Colab setup cell passes to pip to install the helper package."""
-        return f"{self.package} @ git+{self.repository}@{self.branch}#subdirectory={self.package_directory}"
+        """What the Colab setup cell passes to pip to install the helper package (from the student edition)."""
+        return f"{self.package} @ git+{self.student_repository}@{self.branch}#subdirectory={self.package_directory}"
+
+    def setup_install_line(self) -> str:
+        """The setup cell's install line: pip in the kernel's own Python, silent when nothing changes.
+
+        ``%pip`` would print "you may need to restart the kernel" on every run, even when pip changed nothing.
+        """
+        return f'!{{sys.executable}} -m pip install --quiet --disable-pip-version-check "{self.package_pip_spec()}"'
+
 
 
 def load_course(path: Path = COURSE_FILE) -> Course:

@@ -1,9 +1,11 @@
 """The course definition, the notebooks' shared conventions, README and the pinned environment."""
 
+import ast
 import re
 from pathlib import Path
 
 import pytest
+from dlcourse import progress
 
 from autograder.readme import render_readme
 from tests.conftest import COURSE, REPO_ROOT, nbgrader_meta, read_notebook
@@ -28,7 +30,10 @@ def test_setup_cell_installs_the_package_only_on_colab_and_reports(assignment):
     assert nbgrader_meta(first_code).get("locked"), "the setup cell must be read-only"
     source = first_code.source
     assert 'if "google.colab" in sys.modules:' in source
-    assert f'%pip install --quiet "{COURSE.package_pip_spec()}"' in source
+    assert f"    {COURSE.setup_install_line()}\n" in source
+    assert "%pip" not in source, "%pip prints a restart note on every run, even when pip changed nothing"
+    assert COURSE.student_repository in source and COURSE.repository + "@" not in source, \
+        "the setup cell installs from the student edition, never from the (private) instructor repository"
     assert "torch" not in source.split("env.report_environment")[0], "Colab ships torch: don't install it"
     assert "env.report_environment(" in source
 
@@ -117,3 +122,17 @@ def test_ci_runs_the_test_command_named_in_the_readme():
     ci = (REPO_ROOT / ".ci" / "run").read_text()
     readme = (REPO_ROOT / "README.md").read_text()
     assert "make test" in ci and "make test" in readme and "make lab" in readme
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_last_cell_summarises_every_exercise_of_the_notebook(assignment):
+    """The progress cell names each exercise with the checks its visible test cells run, in order."""
+    notebook = read_notebook(assignment.source_path())
+    last = notebook.cells[-1]
+    assert last.cell_type == "code" and "progress.summary(" in last.source
+    listed = ast.literal_eval(last.source.split("progress.summary(", 1)[1].rsplit(")", 1)[0])
+    expected = progress.exercises_of(notebook)
+    assert listed == expected
+    solutions = [nbgrader_meta(c)["grade_id"] for c in notebook.cells
+                 if nbgrader_meta(c).get("solution") and c.cell_type == "code" and nbgrader_meta(c)["grade_id"] != "setup"]
+    assert list(listed) == solutions, "every exercise needs a visible check that names it"

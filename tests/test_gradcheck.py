@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from dlcourse import gradcheck
+from dlcourse import checks, gradcheck
 
 
 def test_numeric_grad_matches_an_analytic_gradient():
@@ -24,10 +24,27 @@ def test_rel_error_rejects_different_shapes():
         gradcheck.rel_error(np.zeros(2), np.zeros(3))
 
 
-def test_check_gradient_prints_a_verdict_with_the_tolerance(capsys):
-    error = gradcheck.check_gradient("dW", np.array([1.0, 2.0]), np.array([1.0, 2.0 + 1e-10]), tolerance=1e-7)
-    assert error < 1e-7
-    assert "[PASS] dW: rel. error" in capsys.readouterr().out
+def test_check_gradient_prints_a_verdict_and_returns_nothing(capsys):
+    """A returned value would show as a stray ``Out:`` line under the [PASS] line."""
+    returned = gradcheck.check_gradient("dW", np.array([1.0, 2.0]), np.array([1.0, 2.0 + 1e-10]), tolerance=1e-7)
+    assert returned is None
+    assert "[PASS] dW: rel. error 2.5e-11 < 1e-07" in capsys.readouterr().out
+
+
+def test_a_gradient_check_blames_the_loss_when_the_loss_fails_its_own_check():
+    with pytest.raises(AssertionError):
+        checks.check_close("loss_for_blame_test", 4.0, 5.0)
+    with pytest.raises(AssertionError, match=r"come from loss_for_blame_test, which fails its own check: fix "
+                                             r"loss_for_blame_test first"):
+        gradcheck.check_gradient("dL/dphi", np.array([1.0, 2.0]), np.array([1.5, 2.0]), numeric_from="loss_for_blame_test")
+    checks.check_close("loss_for_blame_test", 5.0, 5.0)  # the loss fixed: now the gradient is to blame
+    with pytest.raises(AssertionError, match=r"Hint: compare your formula term by term"):
+        gradcheck.check_gradient("dL/dphi", np.array([1.0, 2.0]), np.array([1.5, 2.0]), numeric_from="loss_for_blame_test")
+
+
+def test_a_gradient_check_asks_for_the_loss_check_when_it_has_not_run():
+    with pytest.raises(AssertionError, match=r"whose check has not run: run it first"):
+        gradcheck.check_gradient("dL/dphi", np.array([1.0]), np.array([2.0]), numeric_from="never_checked_loss")
 
 
 def test_check_gradient_fails_on_a_sign_error():

@@ -14,10 +14,13 @@ Introduced in 01_linear_regression.
 
 from __future__ import annotations
 
+import functools
 import sys
 from typing import Any, Callable
 
 import numpy as np
+
+from dlcourse import progress
 
 
 def _fail(name: str, got: str, expected: str, hint: str) -> AssertionError:
@@ -41,12 +44,29 @@ def _describe(value: Any, limit: int = 6) -> str:
     return repr(value)
 
 
+def _recorded(checker: Callable[..., None]) -> Callable[..., None]:
+    """Record each call's result in ``dlcourse.progress`` under the checked name (the first argument)."""
+
+    @functools.wraps(checker)
+    def run(name: str, *args: Any, **kwargs: Any) -> None:
+        try:
+            checker(name, *args, **kwargs)
+        except AssertionError:
+            progress.record(name, False)
+            raise
+        progress.record(name, True)
+
+    return run
+
+
 def report_pass(name: str, cases: int | None = None) -> None:
     """Print the success line for ``name``, with the number of cases when given."""
     counted = f" ({cases} case{'s' if cases != 1 else ''})" if cases is not None else ""
+    progress.record(name, True)
     print(f"[PASS] {name}{counted}")
 
 
+@_recorded
 def check_type(name: str, got: Any, expected: type | tuple[type, ...], hint: str = "") -> None:
     """Check that ``got`` is an instance of ``expected``."""
     if not isinstance(got, expected):
@@ -54,6 +74,7 @@ def check_type(name: str, got: Any, expected: type | tuple[type, ...], hint: str
         raise _fail(name, f"a {type(got).__name__}", f"a {names}", hint)
 
 
+@_recorded
 def check_shape(name: str, got: Any, expected: tuple[int, ...], hint: str = "") -> None:
     """Check that ``got`` is array-like with exactly the shape ``expected``."""
     shape = np.shape(got)
@@ -61,6 +82,7 @@ def check_shape(name: str, got: Any, expected: tuple[int, ...], hint: str = "") 
         raise _fail(name, f"shape {shape}", f"shape {tuple(expected)}", hint)
 
 
+@_recorded
 def check_finite(name: str, got: Any, hint: str = "") -> None:
     """Check that every entry of ``got`` is a finite number (no NaN, no inf)."""
     values = np.asarray(got, dtype=float)
@@ -69,6 +91,7 @@ def check_finite(name: str, got: Any, hint: str = "") -> None:
         raise _fail(name, f"{bad} NaN or infinite value(s) in {_describe(values)}", "only finite numbers", hint)
 
 
+@_recorded
 def check_close(
     name: str,
     got: Any,
@@ -97,12 +120,14 @@ def check_close(
         raise _fail(name, _describe(got_array), _describe(expected_array), hint)
 
 
+@_recorded
 def check_true(name: str, condition: bool, got: str, expected: str, hint: str = "") -> None:
     """Check a condition that has no single expected value, such as 'the loss went down'."""
     if not condition:
         raise _fail(name, got, expected, hint)
 
 
+@_recorded
 def check_raises(name: str, call: Callable[[], Any], error: type[BaseException], hint: str = "") -> None:
     """Check that ``call()`` raises ``error``."""
     try:
@@ -165,6 +190,7 @@ def _show_course_failure(shell: Any, etype: type, value: BaseException, tb: Any,
         shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
         return None
     sys.last_type, sys.last_value, sys.last_traceback = etype, value, tb  # %debug still works
+    progress.record_failure_line(message)
     shown = value if str(value) == message else etype(message)
     shell._showtraceback(etype, shown, [f"\x1b[0;31m{message}\x1b[0m"])
     return None

@@ -10,6 +10,8 @@ from typing import Callable
 
 import numpy as np
 
+from dlcourse import progress
+
 
 def numeric_grad(f: Callable[[np.ndarray], float], x: np.ndarray, step: float = 1e-6) -> np.ndarray:
     """Central-difference gradient of a scalar function.
@@ -44,11 +46,23 @@ def rel_error(a: np.ndarray, b: np.ndarray, floor: float = 1e-12) -> float:
     return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), floor)))
 
 
-def check_gradient(name: str, analytic: np.ndarray, numeric: np.ndarray, tolerance: float = 1e-6) -> float:
+def check_gradient(
+    name: str,
+    analytic: np.ndarray,
+    numeric: np.ndarray,
+    tolerance: float = 1e-6,
+    numeric_from: str | None = None,
+) -> None:
     """Compare an analytic gradient with a numeric one and print the verdict.
 
-    Returns:
-        The relative error. Raises AssertionError when it is not below ``tolerance``.
+    Args:
+        name: what is checked, shown in the ``[PASS]``/``[FAIL]`` line.
+        analytic, numeric: the two gradients, of the same shape.
+        tolerance: the largest relative error that passes.
+        numeric_from: the exercise whose finite differences gave ``numeric`` (a loss, say).
+            When its own visible check has failed or not run, a failure blames it, not the gradient.
+
+    Returns None (a check shows its verdict as a printed line); raises AssertionError on failure.
     """
     if np.shape(analytic) != np.shape(numeric):
         raise AssertionError(
@@ -57,9 +71,14 @@ def check_gradient(name: str, analytic: np.ndarray, numeric: np.ndarray, toleran
         )
     error = rel_error(analytic, numeric)
     if not error < tolerance:
-        raise AssertionError(
-            f"[FAIL] {name}: got rel. error {error:.1e}, expected < {tolerance:.0e}. "
-            "Hint: compare your formula term by term with the derivation above."
-        )
+        hint = "compare your formula term by term with the derivation above."
+        source_status = progress.exercise_status([numeric_from]) if numeric_from else True
+        if source_status is False:
+            hint = (f"the finite differences come from {numeric_from}, which fails its own check: "
+                    f"fix {numeric_from} first, then run this cell again.")
+        elif source_status is None:
+            hint = (f"the finite differences come from {numeric_from}, whose check has not run: run it first; "
+                    "if it passes, compare your formula term by term with the derivation above.")
+        raise AssertionError(f"[FAIL] {name}: got rel. error {error:.1e}, expected < {tolerance:.0e}. Hint: {hint}")
+    progress.record(name, True)
     print(f"[PASS] {name}: rel. error {error:.1e} < {tolerance:.0e}")
-    return error

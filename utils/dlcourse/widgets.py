@@ -9,10 +9,12 @@ Introduced in 01_linear_regression.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 from typing import Any, Callable
 
-from dlcourse import env
+from dlcourse import env, progress
+from dlcourse.checks import failure_message
 
 Slider = tuple[float, float, float, float]  # (min, max, step, start value)
 
@@ -62,8 +64,37 @@ def explore(draw: Callable[..., Any], **controls: Slider) -> None:
         print("(static plot: run the notebook in JupyterLab or Colab to move the sliders)")
         return None
     import ipywidgets
-    from IPython.display import display
+    from IPython.display import Markdown, display
 
-    panel = ipywidgets.interactive(draw, **{name: _make_control(name, spec) for name, spec in controls.items()})
+    panel = ipywidgets.interactive(_failing_in_one_line(draw),
+                                   **{name: _make_control(name, spec) for name, spec in controls.items()})
     display(panel)
+    # A panel lives only as long as its kernel: after a restart the front end can only say
+    # "model not found", so the way back is written under it.
+    display(Markdown(RERUN_NOTE))
     return None
+
+
+RERUN_NOTE = "*No sliders above, or \"Error displaying widget\"? Run this cell again: sliders live only while the kernel runs.*"
+
+
+def _failing_in_one_line(draw: Callable[..., Any]) -> Callable[..., Any]:
+    """``draw``, printing a course failure (``[FAIL] ...``, an unwritten exercise) as its one line.
+
+    ipywidgets shows a full traceback for anything a slider's callback raises; a check that fails
+    there should read as it does everywhere else. Other errors keep their traceback.
+    """
+
+    @functools.wraps(draw)
+    def run(**values: Any) -> Any:
+        try:
+            return draw(**values)
+        except (AssertionError, NotImplementedError) as error:
+            message = failure_message(error)
+            if message is None:
+                raise
+            progress.record_failure_line(message)
+            print(message)
+            return None
+
+    return run

@@ -181,12 +181,33 @@ def publish(course: Course, dest: Path, root: Path = REPO_ROOT) -> tuple[list[st
 # --- The leak check -----------------------------------------------------------------------------
 
 
-def _secret_lines(root: Path) -> set[str]:
-    """Solution and hidden-test lines of every source notebook (the course's own checker decides which)."""
+def _course_checker(root: Path):
+    """The course's own leak checker (``.ci/course_check.py``), which decides what a secret line is."""
     spec = importlib.util.spec_from_file_location("course_check", root / ".ci" / "course_check.py")
     checker = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(checker)
-    return set().union(*(checker.secret_lines(p) for p in sorted((root / "source").glob("*/*.ipynb"))))
+    return checker
+
+
+def secret_lines(root: Path) -> tuple[set[str], set[str]]:
+    """(solution lines, hidden-test lines) of every source notebook."""
+    checker = _course_checker(root)
+    hidden_only = _course_checker(root)
+    hidden_only.MARKERS = checker.MARKERS[1:]  # the hidden-test markers alone
+    notebooks = sorted((root / "source").glob("*/*.ipynb"))
+    every = set().union(*(checker.secret_lines(p) for p in notebooks))
+    hidden = set().union(*(hidden_only.secret_lines(p) for p in notebooks))
+    return every - hidden, hidden & every
+
+
+def known_overlaps() -> dict[str, str]:
+    """Reviewed solution lines the edition may hold (``student_edition/known_overlaps.txt``): line -> reason."""
+    allowed = {}
+    for raw in (TEMPLATES / "known_overlaps.txt").read_text(encoding="utf-8").splitlines():
+        if raw.strip() and not raw.startswith("#"):
+            line, _, reason = raw.partition("  # ")
+            allowed[line.strip()] = reason.strip()
+    return allowed
 
 
 def _instructor_only(path: str) -> bool:
@@ -219,13 +240,17 @@ def _history(dest: Path) -> tuple[set[str], list[bytes]]:
 
 
 def scan(paths: set[str], blobs: list[bytes], root: Path = REPO_ROOT) -> list[str]:
-    """Every instructor-only path among ``paths`` and every solution or hidden-test line in ``blobs``."""
+    """Every instructor-only path among ``paths``, and every hidden-test line or unreviewed solution line in ``blobs``."""
     findings = [f"instructor-only file in the edition: {p}" for p in sorted(paths) if _instructor_only(p)]
     texts = [blob.decode("utf-8", errors="replace") for blob in blobs]
-    for line in sorted(_secret_lines(root)):
+    solutions, hidden = secret_lines(root)
+    allowed = known_overlaps()
+    checked = sorted(hidden) + sorted(solutions - set(allowed))
+    for line in checked:
         escaped = json.dumps(line)[1:-1]  # as it is written inside a notebook's JSON
         if any(line in text or escaped in text for text in texts):
-            findings.append(f"solution or hidden-test line in the edition: {line}")
+            kind = "hidden-test" if line in hidden else "solution"
+            findings.append(f"{kind} line in the edition: {line}")
     return findings
 
 

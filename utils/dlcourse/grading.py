@@ -5,9 +5,9 @@ from ``rng()``, which the grader seeds with a secret per grading run, and passes
 back to ``record``. The grader runs the same cell once against the instructor's solution in a
 separate kernel and compares the two sets of records itself, outside the student's process::
 
-    rng = grading.rng("predict")
-    x, phi = rng.normal(size=7), rng.normal(size=2)
-    grading.record("predict(x, phi)", predict(x, phi), hint="compute phi[0] + phi[1] * x.")
+    rng = grading.rng("square_area")  # an example exercise, not one of the course's
+    sides = rng.uniform(1.0, 2.0, size=5)
+    grading.record("square_area(sides)", square_area(sides), hint="multiply each side by itself.")
 
 Outside a grading run ``record`` only checks that the value can be sent, so instructors can run
 their notebooks as usual. The comparison and the hints live in ``autograder/verdict.py``.

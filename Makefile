@@ -17,10 +17,12 @@ UV := $(BIN)/uv pip install --python $(BIN)/python --compile-bytecode
 # Before the environment exists, the standard-library scripts run with the system Python.
 ANY_PYTHON := $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON))
 # JupyterLab serves the repository and its file browser opens in work/, the students' copies.
-JUPYTER_LAB := PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --no-browser $(ALLOW_ROOT) \
-	--ServerApp.root_dir="$(CURDIR)" --FileContentsManager.preferred_dir=work
+# .jupyter/ turns off the nbgrader tools that need an exchange this course does not use
+# (Assignment List, Course List) and Formgrader (`python -m autograder` replaces it).
+JUPYTER_LAB := PATH="$(CURDIR)/$(BIN):$$PATH" JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter" \
+	$(BIN)/jupyter lab --no-browser $(ALLOW_ROOT) --ServerApp.root_dir="$(CURDIR)" --FileContentsManager.preferred_dir=work
 
-.PHONY: lab lab-light work test check venv venv-light release readme lock clean fashion-mnist bubblewrap install-url timings help
+.PHONY: lab lab-light work check-work publish test check venv venv-light release readme lock clean fashion-mnist bubblewrap install-url timings help
 
 lab: venv work  ## install (first time only), create your copies in work/, start JupyterLab (prints the URL)
 	$(JUPYTER_LAB)
@@ -30,6 +32,13 @@ lab-light: venv-light work  ## the same with the NumPy notebooks' stack only (no
 
 work:  ## copy each release/NN_slug/ notebook to work/NN_slug/ if it has no copy yet; never overwrites
 	$(ANY_PYTHON) .ci/student_work.py
+
+check-work: venv work  ## run the visible checks of the notebooks in work/ and print one progress table (NB=... for one)
+	$(RUN) .ci/check_work.py $(NB)
+
+publish: venv  ## write or update the student edition, a git repository: make publish DEST=../course-students
+	@test -n "$(DEST)" || { echo "usage: make publish DEST=<folder of the student edition>"; exit 2; }
+	$(RUN) -m autograder publish "$(DEST)"
 
 test: venv fashion-mnist bubblewrap  ## install or update the environment, then run the whole test suite
 	$(RUN) -m pytest -n 2 --dist loadgroup --durations=30

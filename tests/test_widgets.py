@@ -51,3 +51,37 @@ def test_explore_shows_its_panel_once_in_a_live_kernel_in_full_mode(monkeypatch,
     views = [o for o in cell.outputs if WIDGET_VIEW in o.get("data", {})]
     assert len(views) == 1, cell.outputs
     assert not any(o.get("name") == "stderr" or o["output_type"] == "error" for o in cell.outputs), cell.outputs
+    assert [o["data"]["text/markdown"] for o in cell.outputs if "text/markdown" in o.get("data", {})] == [
+        widgets.RERUN_NOTE], "after a restart the panel is gone: the note under it says how to get it back"
+
+
+def _widget_outputs(notebook) -> list[dict]:
+    """Outputs captured by Output widgets (where ipywidgets shows what a slider's callback prints)."""
+    state = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    return [output for model in state.values() for output in model.get("state", {}).get("outputs", [])]
+
+
+def test_a_stub_called_from_a_slider_fails_in_one_line_as_everywhere_else(monkeypatch, tmp_path):
+    import nbformat
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("DLCOURSE_FAST", "0")
+    cells = [
+        'def predict(x):\n    """A stub, as in a release notebook."""\n    # YOUR CODE HERE\n    raise NotImplementedError()',
+        "from dlcourse import widgets\n\ndef draw(x):\n    predict(x)\n\nwidgets.explore(draw, x=(0.0, 1.0, 0.1, 0.5))",
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    NotebookClient(notebook, timeout=120, kernel_name="python3", store_widget_state=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    shown = _widget_outputs(notebook)
+    assert [o.get("text") for o in shown] == [
+        "[FAIL] predict: not implemented yet — write your code where it says YOUR CODE HERE\n"], shown
+    assert not any(o["output_type"] == "error" for o in notebook.cells[1].outputs)
+
+
+def test_other_errors_in_a_slider_keep_their_traceback():
+    def draw(x):
+        raise ZeroDivisionError("a real bug")
+
+    with pytest.raises(ZeroDivisionError):
+        widgets._failing_in_one_line(draw)(x=1.0)

@@ -70,9 +70,11 @@ class Course:
     def setup_install_line(self) -> str:
         """The setup cell's install line: pip in the kernel's own Python, silent when nothing changes.
 
-        ``%pip`` would print "you may need to restart the kernel" on every run, even when pip changed nothing.
+        ``%pip`` would print "you may need to restart the kernel" on every run, even when pip changed nothing;
+        Colab runs as root, and pip would warn about that in red.
         """
-        return f'!{{sys.executable}} -m pip install --quiet --disable-pip-version-check "{self.package_pip_spec()}"'
+        return (f'!{{sys.executable}} -m pip install --quiet --disable-pip-version-check --root-user-action=ignore '
+                f'"{self.package_pip_spec()}"')
 
 
 

@@ -1,17 +1,19 @@
 """Colab: the setup cell adds dlcourse and changes no preinstalled package; widgets and [FAIL] lines work there.
 
 A fresh virtual environment gets a Colab-like runtime (tests/data/colab_like.txt: ipywidgets 7.7.1,
-IPython 7.34, ipykernel 6.17, ...), then dlcourse is installed the way the setup cell does it
-(``pip install "dlcourse @ ..."``, here from this checkout's utils/). ``pip freeze`` before and
-after must differ by the added dlcourse line only. A kernel of that environment then runs an
+IPython 7.34, ipykernel 6.17, ...). Then notebook 01's setup cell, taken from a freshly published
+student edition, runs in a kernel of that environment as on Colab, installing dlcourse from that
+edition (a local git repository in place of the GitHub URL). ``pip freeze`` before and after must
+differ by the added dlcourse line only, and the cell prints no restart note. A kernel of that environment then runs an
 ``explore`` cell in full mode and a stub exercise with its visible test. Needs PyPI.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +22,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from tests.conftest import REPO_ROOT
+from autograder.publish import publish
+from tests.conftest import COURSE, REPO_ROOT
+from tests.test_publish import make_course_copy
 
 COLAB_LIKE = REPO_ROOT / "tests" / "data" / "colab_like.txt"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -33,9 +37,26 @@ def _pip(python: Path, *args: str) -> str:
     return result.stdout
 
 
+FAKE_COLAB = "import sys, types\nsys.modules['google.colab'] = types.ModuleType('google.colab')  # as on Colab"
+
+
+def _kernel_spec(folder: Path, python: Path) -> Path:
+    """A kernel named "colab" that runs ``python``; returns the folder to put on JUPYTER_PATH."""
+    spec = folder / "kernels" / "colab"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Colab-like", "language": "python"}))
+    return folder
+
+
 @pytest.fixture(scope="module")
 def colab(tmp_path_factory):
-    """(python of the Colab-like environment, freeze before dlcourse, freeze after)."""
+    """(python of the Colab-like environment, freeze before the setup cell, freeze after, the setup cell's outputs).
+
+    The setup cell is the one of notebook 01 in a freshly published student edition, run as on
+    Colab, with the student repository's URL pointing at that edition (a local git repository).
+    """
     root = tmp_path_factory.mktemp("colab")
     subprocess.run([sys.executable, "-m", "venv", str(root / "venv")], check=True, timeout=300)
     python = root / "venv" / "bin" / "python"
@@ -43,31 +64,52 @@ def colab(tmp_path_factory):
     _pip(python, "install", "--quiet", "--no-deps", "--no-compile", "-r", str(COLAB_LIKE))
     _pip(python, "check")
     before = _pip(python, "freeze", "--all")
-    # What the setup cell runs on Colab, with this checkout's package instead of the GitHub URL
-    # (a copy, so that the build leaves nothing in utils/).
-    package = shutil.copytree(REPO_ROOT / "utils", root / "utils", ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
-    _pip(python, "install", "--quiet", f"dlcourse @ {package.as_uri()}")
+    edition = root / "course-students"
+    publish(COURSE, edition, make_course_copy(tmp_path_factory.mktemp("course")))
+    release = nbformat.read(edition / "release" / "01_linear_regression" / "01_linear_regression.ipynb", as_version=4)
+    setup = next(c for c in release.cells if c.cell_type == "code")
+    assert f"git+{COURSE.student_repository}@" in setup.source
+    setup.source = setup.source.replace(f"git+{COURSE.student_repository}@", f"git+{edition.as_uri()}@")
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FAKE_COLAB), setup])
+    environment = {**os.environ, "JUPYTER_PATH": str(_kernel_spec(root / "jupyter", python))}
+    with _environment(environment):
+        NotebookClient(notebook, timeout=600, kernel_name="colab", resources={"metadata": {"path": str(root)}}).execute()
     after = _pip(python, "freeze", "--all")
-    return python, before, after
+    return python, before, after, setup.outputs
+
+
+@contextlib.contextmanager
+def _environment(variables: dict[str, str]):
+    saved = dict(os.environ)
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def test_the_editions_setup_cell_installs_dlcourse_from_the_edition_and_reports_quietly(colab):
+    _, _, after, outputs = colab
+    assert any(line.startswith("dlcourse @ git+file://") for line in after.splitlines()), after
+    assert not [o for o in outputs if o["output_type"] == "error" or o.get("name") == "stderr"], outputs
+    printed = "".join(o.get("text", "") for o in outputs)
+    assert re.search(r"numpy: \d", printed), printed
+    assert "restart" not in printed.lower(), "nothing changed that needs a restart: no restart note"
 
 
 def test_installing_dlcourse_on_colab_changes_no_preinstalled_package(colab):
-    _, before, after = colab
+    _, before, after, _ = colab
     before_lines, after_lines = set(before.splitlines()), set(after.splitlines())
     removed, added = before_lines - after_lines, after_lines - before_lines
     assert not removed, f"pip changed preinstalled packages: {sorted(removed)} -> {sorted(added)}"
-    assert len(added) == 1 and next(iter(added)).startswith("dlcourse @ "), sorted(added)
+    assert len(added) == 1 and next(iter(added)).startswith("dlcourse @ git+file://"), sorted(added)
 
 
 def test_widgets_and_fail_lines_work_with_colabs_ipywidgets_7(colab, tmp_path, monkeypatch):
-    python, _, _ = colab
+    python = colab[0]
     assert "ipywidgets==7.7" in colab[2]
-    spec = tmp_path / "kernels" / "colab"
-    spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Colab-like", "language": "python"}))
-    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    monkeypatch.setenv("JUPYTER_PATH", str(_kernel_spec(tmp_path, python)))
     monkeypatch.setenv("DLCOURSE_FAST", "0")  # full mode: widgets active
     cells = [
         'from dlcourse import env\nenv.report_environment(("numpy", "ipywidgets"))',

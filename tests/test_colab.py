@@ -69,7 +69,7 @@ def colab(tmp_path_factory):
     release = nbformat.read(edition / "release" / "01_linear_regression" / "01_linear_regression.ipynb", as_version=4)
     setup = next(c for c in release.cells if c.cell_type == "code")
     assert f"git+{COURSE.student_repository}@" in setup.source
-    setup.source = setup.source.replace(f"git+{COURSE.student_repository}@", f"git+{edition.as_uri()}@")
+    setup.source = setup.source.replace(f"git+{COURSE.student_repository}@", f"git+file://localhost{edition}@")
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FAKE_COLAB), setup])
     environment = {**os.environ, "JUPYTER_PATH": str(_kernel_spec(root / "jupyter", python))}
     with _environment(environment):
@@ -91,7 +91,7 @@ def _environment(variables: dict[str, str]):
 
 def test_the_editions_setup_cell_installs_dlcourse_from_the_edition_and_reports_quietly(colab):
     _, _, after, outputs = colab
-    assert any(line.startswith("dlcourse @ git+file://") for line in after.splitlines()), after
+    assert any(line.startswith("dlcourse @ git+file://localhost/") for line in after.splitlines()), after
     assert not [o for o in outputs if o["output_type"] == "error" or o.get("name") == "stderr"], outputs
     printed = "".join(o.get("text", "") for o in outputs)
     assert re.search(r"numpy: \d", printed), printed
@@ -103,7 +103,7 @@ def test_installing_dlcourse_on_colab_changes_no_preinstalled_package(colab):
     before_lines, after_lines = set(before.splitlines()), set(after.splitlines())
     removed, added = before_lines - after_lines, after_lines - before_lines
     assert not removed, f"pip changed preinstalled packages: {sorted(removed)} -> {sorted(added)}"
-    assert len(added) == 1 and next(iter(added)).startswith("dlcourse @ git+file://"), sorted(added)
+    assert len(added) == 1 and next(iter(added)).startswith("dlcourse @ git+file://localhost/"), sorted(added)
 
 
 def test_widgets_and_fail_lines_work_with_colabs_ipywidgets_7(colab, tmp_path, monkeypatch):

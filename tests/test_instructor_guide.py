@@ -35,7 +35,7 @@ NOT_RUN = {
                                                          "tests/test_autograder_grade.py grades shards and merges them",
 }
 RUN = [
-    r"^make (check|release|readme|install-url|work|help)( |$)",
+    r"^make (check|release|readme|install-url|work|help|publish)( |$)",
     r"^make release readme$",
     r"^python3? \.ci/course_check\.py( |$)",
     r"^python3? -m autograder (release|readme|grade|export)( |$)",

@@ -70,6 +70,11 @@ def display(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+def shown_path(*parts: str) -> str:
+    """A path for a message: its parts joined with '/', as text, cut at 120 characters."""
+    return "/".join(display(p) for p in parts)[:120]
+
+
 def _undecodable(name: str) -> bool:
     return any("\udc80" <= ch <= "\udcff" for ch in name)
 
@@ -96,7 +101,7 @@ class Entry:
 
 def _name_problem(parts: list[str], raw: str) -> str:
     """Why a path made of ``parts`` cannot name a submission ('' when it can)."""
-    shown = display(raw)[:120]
+    shown = shown_path(raw)
     if any(_undecodable(p) for p in parts):
         return f"{shown} has a name that is not valid UTF-8; rename the file and submit it again"
     if any(len(p.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES for p in parts) or \
@@ -111,7 +116,7 @@ def _name_problem(parts: list[str], raw: str) -> str:
 def _member_parts(name: str) -> tuple[list[str], str]:
     """(path parts, problem) of a zip member name; '..', absolute paths and drive letters are problems."""
     unified = name.replace("\\", "/")
-    shown = display(name)[:120]
+    shown = shown_path(name)
     if unified.startswith("/") or re.match(r"^[A-Za-z]:", unified):
         return [], f"{shown} is an absolute path in the archive, so it was not extracted"
     raw_parts = unified.split("/")
@@ -162,7 +167,16 @@ class _Overlay(io.RawIOBase):
         super().close()
 
 
-def _open_archive(archive: Path) -> tuple[zipfile.ZipFile, set[int]]:
+def _end_record(archive: Path) -> list:
+    """The archive's end-of-central-directory record (place, size and count of the members)."""
+    with archive.open("rb") as handle:
+        end = zipfile._EndRecData(handle)  # noqa: SLF001
+    if not end:
+        raise ValueError(f"{archive} is not a readable .zip (no central directory); download it again")
+    return end
+
+
+def _open_archive(archive: Path, end: list) -> tuple[zipfile.ZipFile, set[int]]:
     """The archive opened, with members flagged UTF-8 whose names are not valid UTF-8 unflagged.
 
     Python's zipfile cannot open an archive with such a member at all; unflagged, the name reads
@@ -170,9 +184,6 @@ def _open_archive(archive: Path) -> tuple[zipfile.ZipFile, set[int]]:
     Returns (the open archive, indexes of those members).
     """
     with archive.open("rb") as handle:
-        end = zipfile._EndRecData(handle)  # noqa: SLF001 -- the central directory's place and size
-        if not end:
-            return zipfile.ZipFile(archive), set()
         size, offset = end[zipfile._ECD_SIZE], end[zipfile._ECD_OFFSET]  # noqa: SLF001
         # As zipfile does: data prepended to the archive shifts every offset; zip64 adds two records.
         concat = end[zipfile._ECD_LOCATION] - size - offset  # noqa: SLF001
@@ -198,14 +209,6 @@ def _open_archive(archive: Path) -> tuple[zipfile.ZipFile, set[int]]:
     return zipfile.ZipFile(_Overlay(archive, start, bytes(data))), bad
 
 
-def _member_count(archive: Path) -> int:
-    with archive.open("rb") as handle:
-        end = zipfile._EndRecData(handle)  # noqa: SLF001
-    if not end:
-        raise ValueError(f"{archive} is not a readable .zip (no central directory); download it again")
-    return end[zipfile._ECD_ENTRIES_TOTAL]  # noqa: SLF001
-
-
 def read_zip(archive: Path, target: Path) -> list[Entry]:
     """Every member of ``archive`` as an Entry; files are extracted to names the grader chooses.
 
@@ -217,11 +220,12 @@ def read_zip(archive: Path, target: Path) -> list[Entry]:
     out, not taken from the archive's headers.
     """
     target.mkdir(parents=True, exist_ok=True)
-    count = _member_count(archive)
+    end = _end_record(archive)
+    count = end[zipfile._ECD_ENTRIES_TOTAL]  # noqa: SLF001
     if count > MAX_ZIP_MEMBERS:
         raise ValueError(f"{archive} holds {count} files, more than the {MAX_ZIP_MEMBERS} the grader "
                          "extracts; split it into several archives")
-    bundle, undecodable = _open_archive(archive)
+    bundle, undecodable = _open_archive(archive, end)
     entries: list[Entry] = []
     seen: set[tuple[str, ...]] = set()
     total = 0
@@ -233,15 +237,14 @@ def read_zip(archive: Path, target: Path) -> list[Entry]:
                 continue
             destination = target / f"member-{index:05d}"
             if index in undecodable:
-                shown = display(info.filename)[:120]
-                entries.append(Entry((info.filename,), placeholder, f"{shown} has a name marked UTF-8 that is not "
+                entries.append(Entry((info.filename,), placeholder, f"{shown_path(info.filename)} has a name marked UTF-8 that is not "
                                      "valid UTF-8; rename the file and submit it again"))
                 continue
             parts, problem = _member_parts(info.filename)
             if not problem and stat.S_ISLNK(info.external_attr >> 16):
-                problem = f"{display(info.filename)[:120]} is a symbolic link, not a file; ask for the notebook itself"
+                problem = f"{shown_path(info.filename)} is a symbolic link, not a file; ask for the notebook itself"
             if not problem and tuple(parts) in seen:
-                problem = (f"{display(info.filename)[:120]} appears twice in the archive; the first copy is graded, "
+                problem = (f"{shown_path(info.filename)} appears twice in the archive; the first copy is graded, "
                            "this one is not")
             if problem:
                 entries.append(Entry(tuple(parts) or (info.filename,), placeholder, problem))
@@ -292,7 +295,7 @@ def read_folder(root: Path) -> list[Entry]:
             children = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as error:
             entries.append(Entry(parts, folder, _name_problem(list(parts), "/".join(parts)) or
-                                 f"{'/'.join(display(p) for p in parts)[:120]} could not be read "
+                                 f"{shown_path(*parts)} could not be read "
                                  f"({error.strerror}); check its permissions"))
             return
         for child in children:
@@ -301,14 +304,14 @@ def read_folder(root: Path) -> list[Entry]:
             path = parts + (child.name,)
             if child.is_dir(follow_symlinks=False):
                 if len(path) >= MAX_DEPTH:
-                    entries.append(Entry(path, Path(child.path), f"{'/'.join(display(p) for p in path)[:120]} "
+                    entries.append(Entry(path, Path(child.path), f"{shown_path(*path)} "
                                          f"is nested more than {MAX_DEPTH} folders deep; its files were not read"))
                 else:
                     walk(Path(child.path), path)
                 continue
             problem = _name_problem(list(path), "/".join(path))
             if not problem and child.is_symlink():
-                problem = f"{'/'.join(display(p) for p in path)[:120]} is a symbolic link, not a file; ask for the notebook itself"
+                problem = f"{shown_path(*path)} is a symbolic link, not a file; ask for the notebook itself"
             entries.append(Entry(path, Path(child.path), problem))
 
     walk(root, ())

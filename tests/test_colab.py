@@ -52,7 +52,7 @@ def _kernel_spec(folder: Path, python: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def colab(tmp_path_factory):
-    """(python of the Colab-like environment, freeze before the setup cell, freeze after, the setup cell's outputs).
+    """(python of the Colab-like environment, freeze before the setup cell, freeze after, its outputs, the edition).
 
     The setup cell is the one of notebook 01 in a freshly published student edition, run as on
     Colab, with the student repository's URL pointing at that edition (a local git repository).
@@ -75,7 +75,7 @@ def colab(tmp_path_factory):
     with _environment(environment):
         NotebookClient(notebook, timeout=600, kernel_name="colab", resources={"metadata": {"path": str(root)}}).execute()
     after = _pip(python, "freeze", "--all")
-    return python, before, after, setup.outputs
+    return python, before, after, setup.outputs, edition
 
 
 @contextlib.contextmanager
@@ -90,7 +90,7 @@ def _environment(variables: dict[str, str]):
 
 
 def test_the_editions_setup_cell_installs_dlcourse_from_the_edition_and_reports_quietly(colab):
-    _, _, after, outputs = colab
+    _, _, after, outputs, _ = colab
     assert any(line.startswith("dlcourse @ git+file://localhost/") for line in after.splitlines()), after
     assert not [o for o in outputs if o["output_type"] == "error" or o.get("name") == "stderr"], outputs
     printed = "".join(o.get("text", "") for o in outputs)
@@ -99,7 +99,7 @@ def test_the_editions_setup_cell_installs_dlcourse_from_the_edition_and_reports_
 
 
 def test_installing_dlcourse_on_colab_changes_no_preinstalled_package(colab):
-    _, before, after, _ = colab
+    _, before, after, _, _ = colab
     before_lines, after_lines = set(before.splitlines()), set(after.splitlines())
     removed, added = before_lines - after_lines, after_lines - before_lines
     assert not removed, f"pip changed preinstalled packages: {sorted(removed)} -> {sorted(added)}"
@@ -118,6 +118,7 @@ def test_widgets_and_fail_lines_work_with_colabs_ipywidgets_7(colab, tmp_path, m
         "widgets.explore(draw, slope=(-1.0, 1.0, 0.1, 0.5))",
         'def predict(x):\n    """A stub, as in a release notebook."""\n    # YOUR CODE HERE\n    raise NotImplementedError()',
         'from dlcourse.checks import check_close\ncheck_close("predict", predict(1.0), 2.0)',
+        'from dlcourse import progress\nprogress.summary({"predict": ["predict"], "fit": ["fit"]})',
     ]
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     NotebookClient(notebook, timeout=180, kernel_name="colab", allow_errors=True,
@@ -130,3 +131,23 @@ def test_widgets_and_fail_lines_work_with_colabs_ipywidgets_7(colab, tmp_path, m
     errors = [o for o in outputs[3] if o["output_type"] == "error"]
     assert len(errors) == 1 and ANSI.sub("", "\n".join(errors[0]["traceback"])) == (
         "[FAIL] predict: not implemented yet — write your code where it says YOUR CODE HERE")
+    summary = "".join(o.get("text", "") for o in outputs[4])
+    assert "Exercises passing: 0 of 2. Next: predict (its check says [FAIL])." in summary, outputs[4]
+
+
+@pytest.mark.parametrize("assignment_id", ["01_linear_regression", "04_activations"])
+def test_the_editions_numpy_notebooks_run_on_colab_where_only_unwritten_exercises_fail(
+        colab, tmp_path, monkeypatch, assignment_id):
+    """A student's first Run All on Colab: every error is an exercise's one-line [FAIL]; nothing on stderr."""
+    python, edition = colab[0], colab[4]
+    monkeypatch.setenv("JUPYTER_PATH", str(_kernel_spec(tmp_path, python)))
+    monkeypatch.setenv("DLCOURSE_FAST", "1")
+    notebook = nbformat.read(edition / "release" / assignment_id / f"{assignment_id}.ipynb", as_version=4)
+    notebook.cells.insert(0, nbformat.v4.new_code_cell(FAKE_COLAB))
+    NotebookClient(notebook, timeout=300, kernel_name="colab", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = [o for cell in notebook.cells for o in cell.outputs]
+    assert not [o for o in outputs if o.get("name") == "stderr"], [o for o in outputs if o.get("name") == "stderr"]
+    errors = [ANSI.sub("", "\n".join(o["traceback"])) for o in outputs if o["output_type"] == "error"]
+    assert errors and all(e.startswith("[FAIL] ") and "\n" not in e for e in errors), errors
+    assert "Exercises passing: 0 of" in "".join(o.get("text", "") for o in notebook.cells[-1].outputs)

@@ -47,7 +47,7 @@ check: venv bubblewrap  ## the edit loop for one notebook: make check NB=01_line
 	$(RUN) .ci/check_notebook.py $(NB)
 
 install-url: venv  ## print the pip URL from which the notebooks' setup cell installs dlcourse on Colab
-	@$(RUN) -c "from autograder.course import load_course; print(load_course().package_pip_spec())"
+	@$(RUN) -c "from autograder.authoring.course import load_course; print(load_course().package_pip_spec())"
 
 timings: venv  ## time every notebook in fast mode (FULL=1: full mode; NB=... for some); fails on errors or stderr
 	$(RUN) .ci/time_notebooks.py --check $(if $(FULL),--full) $(NB)

@@ -74,7 +74,7 @@ def _grading_verdict(out: Path) -> tuple[int, str]:
 
 
 def main(argv: list[str]) -> int:
-    from autograder.course import load_course
+    from autograder.authoring.course import load_course
 
     course = load_course()
     if len(argv) != 1:

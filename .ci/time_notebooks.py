@@ -73,7 +73,7 @@ def problems(notebook) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    from autograder.course import load_course
+    from autograder.authoring.course import load_course
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", help="NN_slug ids (default: every notebook)")

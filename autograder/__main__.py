@@ -9,9 +9,9 @@ import signal
 import sys
 from pathlib import Path
 
-from autograder.course import load_course
-from autograder.publish import PublishError
-from autograder.sandbox import SandboxUnavailable
+from autograder.authoring.course import load_course
+from autograder.authoring.publish import PublishError
+from autograder.execution.sandbox import SandboxUnavailable
 
 
 def _put_environment_on_path() -> None:
@@ -22,7 +22,7 @@ def _put_environment_on_path() -> None:
 
 
 def _release(args: argparse.Namespace) -> int:
-    from autograder.release import generate_release
+    from autograder.authoring.release import generate_release
 
     course = load_course()
     ids = args.assignments or [a.id for a in course.assignments]
@@ -33,7 +33,7 @@ def _release(args: argparse.Namespace) -> int:
 
 
 def _readme(args: argparse.Namespace) -> int:
-    from autograder.readme import update_readme
+    from autograder.authoring.readme import update_readme
 
     changed = update_readme(load_course())
     print("README.md notebook table " + ("updated" if changed else "already up to date"))
@@ -41,7 +41,7 @@ def _readme(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from autograder.publish import find_leaks, publish
+    from autograder.authoring.publish import find_leaks, publish
 
     dest = Path(args.dest)
     changed, committed = publish(load_course(), dest)
@@ -59,8 +59,8 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from autograder.grade import grade_submissions
-    from autograder.settings import GradingSettings
+    from autograder.grading.grade import grade_submissions
+    from autograder.execution.settings import GradingSettings
 
     course = load_course()
     settings = GradingSettings(
@@ -77,7 +77,7 @@ def _grade(args: argparse.Namespace) -> int:
 
 
 def _merge(args: argparse.Namespace) -> int:
-    from autograder.grade import merge_outputs
+    from autograder.grading.grade import merge_outputs
 
     rows = merge_outputs([Path(p) for p in args.shards], Path(args.out))
     print(f"merged {len(args.shards)} shard output(s): {len(rows)} file(s) in {Path(args.out) / 'grades.csv'}")
@@ -85,7 +85,7 @@ def _merge(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from autograder.export import export_gradebook
+    from autograder.reports.export import export_gradebook
 
     path = export_gradebook(Path(args.out), Path(args.to) if args.to else None)
     print(f"exported {path}")

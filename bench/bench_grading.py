@@ -101,8 +101,8 @@ def kernel_start_seconds(starts: int) -> tuple[list[float], list[float]]:
     """Seconds until a sandboxed and a plain kernel answer kernel_info, alternating, ``starts`` each."""
     from jupyter_client.manager import AsyncKernelManager
 
-    from autograder.kernel_pool import Kernel, KernelRecipe
-    from autograder.settings import GradingSettings
+    from autograder.execution.kernel_pool import Kernel, KernelRecipe
+    from autograder.execution.settings import GradingSettings
 
     sandboxed, plain = [], []
     with tempfile.TemporaryDirectory(prefix="bench-kernels-") as run_dir:

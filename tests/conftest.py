@@ -5,7 +5,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.course import REPO_ROOT, load_course
+from autograder.authoring.course import REPO_ROOT, load_course
 
 COURSE = load_course()
 

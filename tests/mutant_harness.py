@@ -3,7 +3,7 @@
 One kernel per notebook: the instructor's notebook runs up to its last test cell (as far as the
 grader runs it) with a grading seed, which gives the reference records of every graded cell. Each
 mutant then replaces one solution cell, re-runs that exercise's graded cells, and
-``autograder.verdict.judge_cell`` decides them against the reference; the solution is put back
+``autograder.grading.verdict.judge_cell`` decides them against the reference; the solution is put back
 before the next mutant. This is a test tool, not a sandbox: the mutants are the course's own code.
 """
 
@@ -16,8 +16,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from autograder.execution import after_last_test
-from autograder.verdict import Verdict, judge_cell, records_of
+from autograder.grading.template import after_last_test
+from autograder.grading.verdict import Verdict, judge_cell, records_of
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder.publish import publish
+from autograder.authoring.publish import publish
 from tests.conftest import COURSE, REPO_ROOT
-from tests.test_publish import make_course_copy
+from tests.grader.authoring.test_publish import make_course_copy
 
 COLAB_LIKE = REPO_ROOT / "tests" / "data" / "colab_like.txt"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")

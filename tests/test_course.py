@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from dlcourse import progress
 
-from autograder.readme import render_readme
+from autograder.authoring.readme import render_readme
 from tests.conftest import COURSE, REPO_ROOT, nbgrader_meta, read_notebook
 
 ASSIGNMENTS = [pytest.param(a, id=a.id) for a in COURSE.assignments]

@@ -32,7 +32,7 @@ NOT_RUN = {
     r"^make timings( |$)": "executes every notebook: minutes; prints the README's timings",
     r"^make lock$": "re-pins from PyPI; tests/test_pins.py checks the result",
     r"--shard \d+/\d+|^python3? -m autograder merge ": "sharding example, shards run on other machines; "
-                                                         "tests/test_autograder_grade.py grades shards and merges them",
+                                                         "tests/grader/grading/test_grade.py grades shards and merges them",
 }
 RUN = [
     r"^make (check|release|readme|install-url|work|help|publish)( |$)",
@@ -158,7 +158,7 @@ def test_the_guide_commands_run_as_written(copy_of_the_repository):
     url = next((out for c, out in ran if c == "make install-url"), None)
     if url is not None:
         assert url.strip() == COURSE.package_pip_spec()
-    # Grading inputs and outputs stay out of git (whether release/ is in sync is tests/test_release.py's job).
+    # Grading inputs and outputs stay out of git (whether release/ is in sync is tests/grader/authoring/test_release.py's job).
     status = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, check=True).stdout
     assert not [line for line in status.splitlines() if not line[3:].startswith(("release/", "README.md"))], status
     for command, _ in ran:

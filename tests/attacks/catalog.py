@@ -420,7 +420,7 @@ def flag_utf8_with_bad_bytes(data: bytes, name: bytes, bad: bytes) -> bytes:
 
 def hashed_id(raw: str) -> str:
     """The id the grader gives a folder whose name cleans to a taken one (what an attacker can compute too)."""
-    from autograder.steps.collect_submissions import assign_ids
+    from autograder.grading.steps.collect_submissions import assign_ids
 
     ids, _ = assign_ids([("folder", raw), ("folder", raw.replace(" ", "_"))])
     return ids[("folder", raw)]

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import psutil
 
-from autograder.course import REPO_ROOT
+from autograder.authoring.course import REPO_ROOT
 from tests.attacks import notebooks as nbs
 
 COLUMNS = ["student_id", "assignment", "notebook", "score", "max_score", "status", "message", "sandboxed"]

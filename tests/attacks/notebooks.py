@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.course import load_course
+from autograder.authoring.course import load_course
 
 ASSIGNMENT = load_course().assignment("01_linear_regression")
 NOTEBOOK = ASSIGNMENT.notebook  # "01_linear_regression.ipynb"

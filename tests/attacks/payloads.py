@@ -615,7 +615,7 @@ import ipykernel
 _package = os.path.dirname(os.path.abspath(dlcourse.__file__))
 _targets = glob.glob(os.path.join(_package, "*.py"))
 for _repo in set(_ATK["repo_guesses"]) | {os.path.normpath(os.path.join(_package, "..", ".."))}:
-    for _pattern in ("autograder/*.py", "autograder/steps/*.py", "utils/dlcourse/*.py", "source/*/*.ipynb",
+    for _pattern in ("autograder/*.py", "autograder/*/*.py", "autograder/*/steps/*.py", "utils/dlcourse/*.py", "source/*/*.ipynb",
                      "release/*/*.ipynb", "course/*", "tests/*.py", "*.toml", "*.md"):
         _targets += glob.glob(os.path.join(_repo, _pattern))
 for _module in (np, IPython, ipykernel):

@@ -10,7 +10,7 @@ separate kernel and compares the two sets of records itself, outside the student
     grading.record("square_area(sides)", square_area(sides), hint="multiply each side by itself.")
 
 Outside a grading run ``record`` only checks that the value can be sent, so instructors can run
-their notebooks as usual. The comparison and the hints live in ``autograder/verdict.py``.
+their notebooks as usual. The comparison and the hints live in ``autograder/grading/verdict.py``.
 
 Introduced in 01_linear_regression.
 """

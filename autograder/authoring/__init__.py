@@ -1,0 +1,1 @@
+"""Course authoring: the course definition, the release, README's table and the student edition."""

@@ -1,1 +1,0 @@
-"""The grading steps, one class per module; `autograder.pipeline` lists them in order."""

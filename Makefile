@@ -36,9 +36,9 @@ work:  ## copy each release/NN_slug/ notebook to work/NN_slug/ if it has no copy
 check-work: venv work  ## run the visible checks of the notebooks in work/ and print one progress table (NB=... for one)
 	$(RUN) .ci/check_work.py $(NB)
 
-publish: venv  ## write or update the student edition, a git repository: make publish DEST=../course-students
-	@test -n "$(DEST)" || { echo "usage: make publish DEST=<folder of the student edition>"; exit 2; }
-	$(RUN) -m autograder publish "$(DEST)"
+publish: venv  ## write or update the student edition, a git repository: make publish DEST=../course-students [THROUGH=03_...]
+	@test -n "$(DEST)" || { echo "usage: make publish DEST=<folder of the student edition> [THROUGH=<last notebook id>]"; exit 2; }
+	$(RUN) -m autograder publish "$(DEST)" $(if $(THROUGH),--through "$(THROUGH)")
 
 test: venv fashion-mnist bubblewrap  ## install or update the environment, then run the whole test suite
 	$(RUN) -m pytest -n 2 --dist loadgroup --durations=30

@@ -44,7 +44,7 @@ def _publish(args: argparse.Namespace) -> int:
     from autograder.authoring.publish import find_leaks, publish
 
     dest = Path(args.dest)
-    changed, committed = publish(load_course(), dest)
+    changed, committed = publish(load_course(), dest, through=args.through)
     if committed:
         print(f"published {len(changed)} changed file(s) to {dest} as one commit (`git -C {dest} show --stat`)")
     else:
@@ -69,7 +69,8 @@ def _grade(args: argparse.Namespace) -> int:
         fast_mode_variable=course.fast_mode_variable,
     )
     rows = grade_submissions(Path(args.submissions), course.assignment(args.assignment), Path(args.out),
-                             jobs=args.jobs, settings=settings, seed=args.seed or "", shard=args.shard)
+                             jobs=args.jobs, settings=settings, seed=args.seed or "", shard=args.shard,
+                             roster=_roster(args))
     if not rows and not args.shard:
         print(f"no files found in {args.submissions}; pass the folder or .zip of downloaded notebooks")
         return 1
@@ -79,16 +80,40 @@ def _grade(args: argparse.Namespace) -> int:
 def _merge(args: argparse.Namespace) -> int:
     from autograder.grading.grade import merge_outputs
 
-    rows = merge_outputs([Path(p) for p in args.shards], Path(args.out))
+    rows = merge_outputs([Path(p) for p in args.shards], Path(args.out), roster=_roster(args))
     print(f"merged {len(args.shards)} shard output(s): {len(rows)} file(s) in {Path(args.out) / 'grades.csv'}")
     return 0
 
 
-def _export(args: argparse.Namespace) -> int:
-    from autograder.reports.export import export_gradebook
+def _roster(args: argparse.Namespace):
+    from autograder.grading.roster import read_roster
 
-    path = export_gradebook(Path(args.out), Path(args.to) if args.to else None)
-    print(f"exported {path}")
+    return read_roster(Path(args.roster)) if getattr(args, "roster", None) else None
+
+
+def _export(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if args.format == "nbgrader":
+        from autograder.reports.export import export_gradebook
+
+        print(f"exported {export_gradebook(out, Path(args.to) if args.to else None)}")
+        return 0
+    from autograder.reports.platforms import export_canvas, export_moodle, recorded_scores
+
+    roster = _roster(args)
+    if roster is None:
+        raise ValueError(f"--format {args.format} needs --roster roster.csv (names, emails and platform ids)")
+    to = Path(args.to) if args.to else out / f"{args.format}_grades.csv"
+    if args.format == "canvas":
+        column = args.column or load_course().assignment(recorded_scores(out)[0]).title
+        result = export_canvas(out, roster, to, column)
+    else:
+        result = export_moodle(out, roster, to)
+    print(f"exported {result.path} ({len(roster.students) - len(result.skipped)} students)")
+    if result.without_grade:
+        print(f"no grade (no file, or not graded): {', '.join(result.without_grade)}")
+    if result.skipped:
+        print(f"left out, no platform_id in the roster: {', '.join(result.skipped)}")
     return 0
 
 
@@ -103,6 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     readme.set_defaults(run=_readme)
     publish = commands.add_parser("publish", help="write or update the student edition (a git repository) at DEST")
     publish.add_argument("dest", help="folder of the student edition; created with `git init` when new")
+    publish.add_argument("--through", default=None, metavar="ID", help="publish the notebooks up to this assignment "
+                         "id only, e.g. 03_backpropagation (default: all of course/course.toml)")
     publish.set_defaults(run=_publish)
     grade = commands.add_parser("grade", help="autograde a folder or .zip of submitted notebooks")
     grade.add_argument("submissions", help="folder or .zip of <student>/<notebook>.ipynb or <student>_<notebook>.ipynb")
@@ -118,16 +145,26 @@ def build_parser() -> argparse.ArgumentParser:
                        "else a new random one saved there); shards must share it")
     grade.add_argument("--shard", default=None, metavar="K/N", help="grade only shard K of N (0 <= K < N), chosen by a "
                        "stable hash of the student id; combine the outputs with `merge`")
+    grade.add_argument("--roster", default=None, help="CSV of the class (student_id,name,email,platform_id): maps "
+                       "Canvas and Moodle downloads to students, adds a 'missing' row per student without a file")
     grade.add_argument("--no-sandbox", action="store_true", help="run kernels without the OS sandbox: TRUSTED "
                        "submissions only; every row is marked unsandboxed")
     grade.set_defaults(run=_grade)
     merge = commands.add_parser("merge", help="combine the output folders of `grade --shard` runs")
     merge.add_argument("shards", nargs="+", help="the --out folders of the shard runs")
     merge.add_argument("--out", required=True, help="output folder of the merged gradebook and grades.csv")
+    merge.add_argument("--roster", default=None, help="the class roster: adds a 'missing' row per student without a file")
     merge.set_defaults(run=_merge)
-    export = commands.add_parser("export", help="export the gradebook of a grading run to CSV (nbgrader's format)")
+    export = commands.add_parser("export", help="export the grades of a grading run: nbgrader's CSV, or a learning "
+                                 "platform's import file")
     export.add_argument("--out", default="grading", help="the folder given to `grade --out` (default grading/)")
-    export.add_argument("--to", default=None, help="CSV file to write (default OUT/gradebook_export.csv)")
+    export.add_argument("--to", default=None, help="CSV file to write (default OUT/gradebook_export.csv, "
+                        "OUT/canvas_grades.csv or OUT/moodle_grades.csv)")
+    export.add_argument("--format", choices=("nbgrader", "canvas", "moodle"), default="nbgrader",
+                        help="nbgrader's CSV (default), Canvas's gradebook import or Moodle's grading worksheet")
+    export.add_argument("--roster", default=None, help="the class roster (needed for canvas and moodle)")
+    export.add_argument("--column", default=None, help="Canvas: the gradebook column to fill (default: the "
+                        "assignment's title in course/course.toml)")
     export.set_defaults(run=_export)
     return parser
 

@@ -14,6 +14,7 @@ Steps: source_commit -> collect_files -> scan -> check_destination -> write_file
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import subprocess
@@ -166,10 +167,26 @@ def commit(dest: Path, root: Path, course_commit: str) -> bool:
     return True
 
 
-def publish(course: Course, dest: Path, root: Path = REPO_ROOT) -> tuple[list[str], bool]:
-    """Write or update the student edition at ``dest``; return (changed paths, whether a commit was made)."""
+def released_through(course: Course, last: str | None) -> Course:
+    """The course with its notebooks up to ``last`` (an assignment id, included); all of them when None.
+
+    Real classes release one notebook at a time: a later notebook may show an earlier one's answer.
+    """
+    if last is None:
+        return course
+    ids = [a.id for a in course.assignments]
+    if last not in ids:
+        raise PublishError(f"--through {last!r} is not an assignment of course/course.toml; known: {', '.join(ids)}")
+    return dataclasses.replace(course, assignments=course.assignments[:ids.index(last) + 1])
+
+
+def publish(course: Course, dest: Path, root: Path = REPO_ROOT, through: str | None = None) -> tuple[list[str], bool]:
+    """Write or update the student edition at ``dest``; return (changed paths, whether a commit was made).
+
+    ``through``: publish the notebooks up to this assignment id only (default: all).
+    """
     course_commit = source_commit(root)
-    files = collect_files(course, root)
+    files = collect_files(released_through(course, through), root)
     leaks = scan(set(files), list(files.values()), root)
     if leaks:
         raise PublishError("the edition would leak; nothing was written:\n" + "\n".join(leaks[:20]))

@@ -18,6 +18,7 @@ from autograder.authoring.course import Assignment
 from autograder.execution.settings import GradingSettings
 from autograder.grading.run_state import RunState
 from autograder.reports.grade_row import CSV_COLUMNS, GradeRow
+from autograder.grading.roster import Roster
 
 __all__ = ["CSV_COLUMNS", "GradeRow", "grade_submissions", "merge_outputs"]
 
@@ -81,7 +82,8 @@ def parse_shard(text: str | None) -> tuple[int, int]:
 
 
 def grade_submissions(folder: Path, assignment: Assignment, out: Path, jobs: int = 1,
-                      settings: GradingSettings | None = None, seed: str = "", shard: str | None = None) -> list[GradeRow]:
+                      settings: GradingSettings | None = None, seed: str = "", shard: str | None = None,
+                      roster: Roster | None = None) -> list[GradeRow]:
     """Grade every file under ``folder`` (a folder or .zip) and write grades.csv, feedback and the gradebook to ``out``.
 
     Returns:
@@ -93,13 +95,14 @@ def grade_submissions(folder: Path, assignment: Assignment, out: Path, jobs: int
         raise FileNotFoundError(f"{folder} does not exist; pass the folder or .zip of downloaded notebooks")
     settings = replace(settings or GradingSettings(), jobs=jobs)
     state = RunState(out=Path(out), settings=settings, assignment=assignment, submissions_path=Path(folder),
-                     seed_option=seed, shard=parse_shard(shard))
+                     seed_option=seed, shard=parse_shard(shard), roster=roster)
     return run_steps(RUN_STEPS, state).rows
 
 
-def merge_outputs(shard_outs: list[Path], out: Path) -> list[GradeRow]:
+def merge_outputs(shard_outs: list[Path], out: Path, roster: Roster | None = None) -> list[GradeRow]:
     """Combine the output folders of `grade --shard` runs into one gradebook, grades.csv and feedback folder."""
     from autograder.grading.pipeline import MERGE_STEPS
 
-    state = RunState(out=Path(out), settings=GradingSettings(), shard_outs=tuple(Path(p) for p in shard_outs))
+    state = RunState(out=Path(out), settings=GradingSettings(), shard_outs=tuple(Path(p) for p in shard_outs),
+                     roster=roster)
     return run_steps(MERGE_STEPS, state).rows

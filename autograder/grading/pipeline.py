@@ -25,10 +25,10 @@ from autograder.grading.steps.select_shard import SelectShard
 from autograder.grading.steps.write_grades_csv import WriteGradesCsv
 from autograder.grading.steps.write_summary import WriteSummary
 
-RUN_INPUTS = ("assignment", "submissions_path", "out", "settings", "scratch", "seed_option", "shard")
+RUN_INPUTS = ("assignment", "submissions_path", "out", "settings", "scratch", "seed_option", "shard", "roster")
 RUN_STEPS = (PrepareAssignment, ChooseSeed, PrepareSandbox, CollectSubmissions, SelectShard, FindPending,
              RunReference, GradeSubmissions, LoadResults, RecordGrades, WriteGradesCsv, WriteSummary)
-MERGE_INPUTS = ("shard_outs", "out", "settings")
+MERGE_INPUTS = ("shard_outs", "out", "settings", "roster", "shard")
 MERGE_STEPS = (LoadShardResults, CopyShardOutputs, PrepareAssignment, RecordGrades, WriteGradesCsv, WriteSummary)
 
 check_order(RUN_STEPS, RUN_INPUTS)

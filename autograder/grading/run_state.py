@@ -21,6 +21,7 @@ class RunState:
     seed_option: str = ""         # --seed
     shard: tuple[int, int] = (0, 1)   # --shard K/N
     shard_outs: tuple[Path, ...] = ()  # `merge` inputs
+    roster: Any = None            # --roster: Roster, or None
     template: Any = None          # PrepareAssignment: AssignmentTemplate
     db_url: str = ""              # PrepareAssignment: the gradebook in the output folder
     source_sha256: str = ""       # PrepareAssignment: hash of the instructor notebook(s)

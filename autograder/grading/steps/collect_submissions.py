@@ -13,6 +13,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from autograder.grading.roster import platform_name
 from autograder.grading.steps.base import Step
 from autograder.grading.steps.read_notebook import MAX_NOTEBOOK_BYTES
 from autograder.grading.submission import Submission
@@ -371,8 +372,49 @@ def own_id(entry: Entry) -> str:
 class CollectSubmissions(Step):
     """Collect submissions: one entry per file, never dropping one, with distinct student ids and the notebook identified."""
 
-    requires = ("submissions_path", "template", "scratch")
+    requires = ("submissions_path", "template", "scratch", "roster")
     provides = ("submissions",)
+
+    @staticmethod
+    def identify(relative: PurePosixPath, stems: list[str]) -> tuple[tuple[str, str], str | None, str]:
+        """((layout, raw student id), notebook stem or None, platform id or '') of one file.
+
+        A Canvas or Moodle name gives the student as the name and the platform's id written in it
+        (``Ann Lee_1001``): two spellings of a name never merge, even with the same platform id.
+        """
+        named = platform_name(relative)
+        if named is None:
+            raw, stem = identify_raw(relative, stems)
+            return ("folder" if len(relative.parts) >= 2 else "flat", raw), stem, ""
+        uploaded = normalize_notebook_name(named.rest or relative.name)
+        stem = next((s for s in stems if uploaded == s or uploaded.startswith(s) or uploaded.endswith(s)), None)
+        return (named.platform, f"{named.student}_{named.platform_id}"), stem, named.platform_id
+
+    @staticmethod
+    def apply_roster(roster, platform_ids: dict, ids: dict, notes: dict) -> None:
+        """Give each platform name its roster student's id; flag what the roster does not know.
+
+        A roster id is taken only by the one name that claims its platform id, and only when no
+        other input already has that id; otherwise every claimant keeps its own id, with a note.
+        """
+        claims: dict[str, list] = {}
+        for key, platform_id in platform_ids.items():
+            student = roster.by_platform_id(platform_id)
+            if student is not None:
+                claims.setdefault(student.student_id, []).append(key)
+        taken = set(ids.values())
+        for student_id, keys in claims.items():
+            if len(keys) == 1 and student_id not in taken:
+                ids[keys[0]] = student_id
+                taken.add(student_id)
+                continue
+            for key in keys:
+                notes[key] = "; ".join(filter(None, [notes.get(key), (
+                    f"this name claims the platform id of roster student {student_id}, as another input does; "
+                    "graded under its own id, check by hand")]))
+        for key, student_id in ids.items():
+            if roster.by_student_id(student_id) is None:
+                notes[key] = "; ".join(filter(None, [notes.get(key), f"{student_id} is not on the roster"]))
 
     def run(self, state) -> None:
         path = state.submissions_path
@@ -388,17 +430,21 @@ class CollectSubmissions(Step):
         names = {normalize_notebook_name(n): n for n in state.template.notebooks}
         stems = sorted(names, key=len, reverse=True)
         only = next(iter(names)) if len(names) == 1 else None
-        found = []
+        found, platform_ids = [], {}
         for entry in entries:
             relative = PurePosixPath(*[display(p) for p in entry.parts]) if entry.parts else PurePosixPath("unnamed")
             if entry.name_problem:
                 found.append((("invalid", own_id(entry)), None, relative, entry))
                 continue
-            raw, stem = identify_raw(relative, stems)
+            key, stem, platform_id = self.identify(relative, stems)
             if stem is None and relative.name.lower().endswith(".ipynb"):
                 stem = only
-            found.append((("folder" if len(entry.parts) >= 2 else "flat", raw), stem, relative, entry))
+            found.append((key, stem, relative, entry))
+            if platform_id:
+                platform_ids[key] = platform_id
         ids, notes = assign_ids([key for key, *_ in found if key[0] != "invalid"])
+        if state.roster is not None:
+            self.apply_roster(state.roster, platform_ids, ids, notes)
         ids.update({key: key[1] for key, *_ in found if key[0] == "invalid"})
         rows = [(ids[key], stem, relative, entry, notes.get(key, "")) for key, stem, relative, entry in found]
         # The file whose name is exactly the notebook's comes first, so it is the one recorded.

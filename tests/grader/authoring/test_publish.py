@@ -259,3 +259,17 @@ def test_the_instructors_jupyterlab_keeps_create_assignment_and_drops_what_only_
     assert {NBGRADER + p for p in ("assignment-list", "course-list", "menu", "formgrader")} <= state["disabled"]
     assert NBGRADER + "create-assignment" not in state["disabled"]
     assert "source" in state["top"] and state["assignments"] == 404
+
+
+def test_notebooks_are_released_one_at_a_time_with_through(course_copy, tmp_path):
+    dest = tmp_path / "edition"
+    publishing.publish(COURSE, dest, course_copy, through="02_logistic_regression")
+    released = sorted(p.name for p in (dest / "release").iterdir())
+    assert released == ["01_linear_regression", "02_logistic_regression"]
+    readme = (dest / "README.md").read_text()
+    assert "03_backpropagation" not in readme and readme.count("colab.research.google.com/github/") == 2
+    changed, _ = publishing.publish(COURSE, dest, course_copy, through="03_backpropagation")
+    assert "release/03_backpropagation/03_backpropagation.ipynb" in changed and "README.md" in changed
+    assert not [p for p in changed if p.startswith(("release/01", "release/02", "utils/"))]
+    with pytest.raises(publishing.PublishError, match="'3' is not an assignment"):
+        publishing.publish(COURSE, dest, course_copy, through="3")

@@ -1,0 +1,103 @@
+"""The class roster (`grade --roster roster.csv`) and the names learning platforms give submissions.
+
+A roster is a CSV file with a header row: ``student_id`` (required), ``name``, ``email`` and
+``platform_id`` (the learning platform's own id of the student: Canvas's user id, Moodle's
+participant id). Canvas's "Download Submissions" zip names each file
+``<namekey>[_LATE]_<user id>_<attachment id>_<file name>``; Moodle's "Download all submissions"
+names a folder (or, without folders, a file prefix) ``<Full Name>_<participant id>_assignsubmission_file_``.
+Those names are recognised, and their platform id maps the file to a roster student.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+MAX_ROSTER_BYTES = 16 * 2**20
+COLUMNS = ("student_id", "name", "email", "platform_id")
+CANVAS_FILE = re.compile(r"^(?P<key>[A-Za-z0-9]+)(?:_LATE)?_(?P<id>\d+)_(?P<attachment>\d+)_(?P<rest>.+)$")
+MOODLE_PREFIX = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?:file|onlinetext)(?:_(?P<rest>.*))?$")
+
+
+@dataclass(frozen=True)
+class Student:
+    """One roster line."""
+
+    student_id: str
+    name: str = ""
+    email: str = ""
+    platform_id: str = ""
+
+
+@dataclass(frozen=True)
+class Roster:
+    """The class: students in roster order, found by their id or their platform's id."""
+
+    students: tuple[Student, ...]
+
+    def by_platform_id(self, platform_id: str) -> Student | None:
+        return next((s for s in self.students if s.platform_id and s.platform_id == platform_id), None)
+
+    def by_student_id(self, student_id: str) -> Student | None:
+        return next((s for s in self.students if s.student_id == student_id), None)
+
+
+def read_roster(path: Path) -> Roster:
+    """Parse ``path``; a malformed roster is refused with the line and what was expected."""
+    if not path.is_file():
+        raise FileNotFoundError(f"roster {path} does not exist; expected a CSV file with the header "
+                                f"{','.join(COLUMNS)}")
+    raw = path.read_bytes()
+    if len(raw) > MAX_ROSTER_BYTES:
+        raise ValueError(f"roster {path} is {len(raw)} bytes; a roster is at most {MAX_ROSTER_BYTES} bytes")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"roster {path} is not UTF-8 text (byte {error.start}); save it as CSV UTF-8") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    if "student_id" not in header:
+        raise ValueError(f"roster {path}: expected a header row with the columns {','.join(COLUMNS)} "
+                         f"(student_id required); got {','.join(header) or 'an empty file'}")
+    reader.fieldnames = header
+    students, ids, platform_ids = [], set(), set()
+    for line, row in enumerate(reader, start=2):
+        values = {key: (row.get(key) or "").strip() for key in COLUMNS}
+        if not values["student_id"]:
+            raise ValueError(f"roster {path}, line {line}: student_id is empty")
+        if values["student_id"] in ids:
+            raise ValueError(f"roster {path}, line {line}: student_id {values['student_id']!r} appears twice")
+        if values["platform_id"] and values["platform_id"] in platform_ids:
+            raise ValueError(f"roster {path}, line {line}: platform_id {values['platform_id']!r} appears twice")
+        ids.add(values["student_id"])
+        platform_ids.add(values["platform_id"])
+        students.append(Student(**values))
+    if not students:
+        raise ValueError(f"roster {path} has a header but no student")
+    return Roster(tuple(students))
+
+
+@dataclass(frozen=True)
+class PlatformName:
+    """What a learning platform's file or folder name says: which platform, its student id, the rest."""
+
+    platform: str
+    platform_id: str
+    student: str        # the student as the name spells it (Canvas's name key, Moodle's full name)
+    rest: str           # the file name the student uploaded (Canvas, Moodle without folders), or ''
+
+
+def platform_name(relative: PurePosixPath) -> PlatformName | None:
+    """The platform naming of a submission at ``relative`` inside the submissions root, if any."""
+    first = relative.parts[0]
+    moodle = MOODLE_PREFIX.match(first if len(relative.parts) >= 2 else relative.name)
+    if moodle:
+        rest = relative.name if len(relative.parts) >= 2 else (moodle["rest"] or "")
+        return PlatformName("moodle", moodle["id"], moodle["name"], rest)
+    canvas = CANVAS_FILE.match(relative.name) if len(relative.parts) == 1 else None
+    if canvas:
+        return PlatformName("canvas", canvas["id"], canvas["key"], canvas["rest"])
+    return None

@@ -70,7 +70,7 @@ def _grade(args: argparse.Namespace) -> int:
     )
     rows = grade_submissions(Path(args.submissions), course.assignment(args.assignment), Path(args.out),
                              jobs=args.jobs, settings=settings, seed=args.seed or "", shard=args.shard,
-                             roster=_roster(args))
+                             roster=_roster(args), regrade=args.regrade)
     if not rows and not args.shard:
         print(f"no files found in {args.submissions}; pass the folder or .zip of downloaded notebooks")
         return 1
@@ -145,6 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "else a new random one saved there); shards must share it")
     grade.add_argument("--shard", default=None, metavar="K/N", help="grade only shard K of N (0 <= K < N), chosen by a "
                        "stable hash of the student id; combine the outputs with `merge`")
+    grade.add_argument("--regrade", action="store_true", help="grade every file again, even those whose stored "
+                       "result is current; earlier results go to OUT/history/, what changed to OUT/changes.csv/.html")
     grade.add_argument("--roster", default=None, help="CSV of the class (student_id,name,email,platform_id): maps "
                        "Canvas and Moodle downloads to students, adds a 'missing' row per student without a file")
     grade.add_argument("--no-sandbox", action="store_true", help="run kernels without the OS sandbox: TRUSTED "

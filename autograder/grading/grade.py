@@ -83,7 +83,7 @@ def parse_shard(text: str | None) -> tuple[int, int]:
 
 def grade_submissions(folder: Path, assignment: Assignment, out: Path, jobs: int = 1,
                       settings: GradingSettings | None = None, seed: str = "", shard: str | None = None,
-                      roster: Roster | None = None) -> list[GradeRow]:
+                      roster: Roster | None = None, regrade: bool = False) -> list[GradeRow]:
     """Grade every file under ``folder`` (a folder or .zip) and write grades.csv, feedback and the gradebook to ``out``.
 
     Returns:
@@ -95,7 +95,7 @@ def grade_submissions(folder: Path, assignment: Assignment, out: Path, jobs: int
         raise FileNotFoundError(f"{folder} does not exist; pass the folder or .zip of downloaded notebooks")
     settings = replace(settings or GradingSettings(), jobs=jobs)
     state = RunState(out=Path(out), settings=settings, assignment=assignment, submissions_path=Path(folder),
-                     seed_option=seed, shard=parse_shard(shard), roster=roster)
+                     seed_option=seed, shard=parse_shard(shard), roster=roster, regrade=regrade)
     return run_steps(RUN_STEPS, state).rows
 
 

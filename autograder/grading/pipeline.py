@@ -15,6 +15,7 @@ from autograder.grading.steps.collect_submissions import CollectSubmissions
 from autograder.grading.steps.copy_shard_outputs import CopyShardOutputs
 from autograder.grading.steps.find_pending import FindPending
 from autograder.grading.steps.grade_submissions import GradeSubmissions
+from autograder.grading.steps.keep_history import KeepHistory
 from autograder.grading.steps.load_results import LoadResults
 from autograder.grading.steps.load_shard_results import LoadShardResults
 from autograder.grading.steps.prepare_assignment import PrepareAssignment
@@ -22,12 +23,14 @@ from autograder.grading.steps.prepare_sandbox import PrepareSandbox
 from autograder.grading.steps.record_grades import RecordGrades
 from autograder.grading.steps.run_reference import RunReference
 from autograder.grading.steps.select_shard import SelectShard
+from autograder.grading.steps.write_changes import WriteChanges
 from autograder.grading.steps.write_grades_csv import WriteGradesCsv
 from autograder.grading.steps.write_summary import WriteSummary
 
-RUN_INPUTS = ("assignment", "submissions_path", "out", "settings", "scratch", "seed_option", "shard", "roster")
-RUN_STEPS = (PrepareAssignment, ChooseSeed, PrepareSandbox, CollectSubmissions, SelectShard, FindPending,
-             RunReference, GradeSubmissions, LoadResults, RecordGrades, WriteGradesCsv, WriteSummary)
+RUN_INPUTS = ("assignment", "submissions_path", "out", "settings", "scratch", "seed_option", "shard", "roster",
+              "regrade")
+RUN_STEPS = (PrepareAssignment, ChooseSeed, PrepareSandbox, CollectSubmissions, SelectShard, FindPending, KeepHistory,
+             RunReference, GradeSubmissions, LoadResults, RecordGrades, WriteGradesCsv, WriteChanges, WriteSummary)
 MERGE_INPUTS = ("shard_outs", "out", "settings", "roster", "shard")
 MERGE_STEPS = (LoadShardResults, CopyShardOutputs, PrepareAssignment, RecordGrades, WriteGradesCsv, WriteSummary)
 

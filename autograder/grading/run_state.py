@@ -30,9 +30,13 @@ class RunState:
     submissions: list = field(default_factory=list)   # CollectSubmissions: [Submission]
     assigned: list = field(default_factory=list)      # SelectShard: this shard's [Submission]
     pending: list = field(default_factory=list)       # FindPending: those without a current stored result
+    regrade: bool = False         # --regrade: grade every file again, even with a current result
+    previous: dict = field(default_factory=dict)      # KeepHistory: result key -> the result it replaces
+    history: Path | None = None   # KeepHistory: OUT/history/<run>/, when a result was replaced
     reference: dict = field(default_factory=dict)     # RunReference: grade_id -> records of the solution
     graded: int = 0               # GradeSubmissions: how many files were graded in this run
     results: list = field(default_factory=list)       # LoadResults / LoadShardResults: [SubmissionResult]
     copied: bool = False          # CopyShardOutputs
     recorded: bool = False        # RecordGrades
     rows: list = field(default_factory=list)          # WriteGradesCsv: [GradeRow]
+    changes: list = field(default_factory=list)       # WriteChanges: (student, notebook, old, new, max, tests)

@@ -8,9 +8,9 @@ from autograder.grading.steps.read_notebook import MAX_NOTEBOOK_BYTES
 
 
 class FindPending(Step):
-    """Find pending: skip files already graded from the same file, instructor notebook and seed (resume)."""
+    """Find pending: skip files already graded from the same file, instructor notebook and seed (resume), unless --regrade."""
 
-    requires = ("assigned", "out", "source_sha256", "seed", "settings")
+    requires = ("assigned", "out", "source_sha256", "seed", "settings", "regrade")
     provides = ("pending",)
 
     def run(self, state) -> None:
@@ -19,7 +19,7 @@ class FindPending(Step):
         seed_sha256 = sha256_text(state.seed)
         state.pending = [
             submission for submission in state.assigned
-            if not store.is_current(submission, sha256_file(submission.path, MAX_NOTEBOOK_BYTES + 1),
+            if state.regrade or not store.is_current(submission, sha256_file(submission.path, MAX_NOTEBOOK_BYTES + 1),
                                     state.source_sha256, seed_sha256, state.settings.sandboxed)
         ]
         skipped = len(state.assigned) - len(state.pending)

@@ -1,8 +1,10 @@
-"""Rosters and the names Canvas and Moodle give downloads: students mapped, missing ones listed, grades exported.
+"""The instructor's semester: rosters, Canvas and Moodle downloads, platform exports, regrades that say what changed.
 
 One grading run of a Canvas-style "Download Submissions" zip of notebook 01 (a full solution, a
-partial one, a late resubmission, one student not on the roster) with a roster that also lists a
-student who handed nothing in; then the Canvas and Moodle import files are written from its gradebook.
+partial one, a late resubmission, one student not on the roster) with a roster that also lists
+students who handed nothing in; the Canvas and Moodle import files are written from its gradebook.
+Then the same folder is graded again with --regrade after one student's file changed: the earlier
+results are kept and the change report names the tests that changed verdict.
 """
 
 from __future__ import annotations
@@ -191,3 +193,50 @@ def test_an_export_for_a_platform_without_a_roster_says_what_it_needs(canvas_run
     result = subprocess.run([sys.executable, "-m", "autograder", "export", "--out", str(out), "--format", "canvas"],
                             cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "--format canvas needs --roster roster.csv" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def regraded(canvas_run):
+    root, out, roster, rows = canvas_run
+    before = {p.name: p.read_bytes() for p in (out / "results").glob("[0-9a-f]*.json")}
+    download = root / "submissions.zip"
+    with zipfile.ZipFile(download) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    members[f"rayzed_999999_394803999_{NB}.ipynb"] = _dumps(nbs.partial()).encode()  # Zed hands in again
+    with zipfile.ZipFile(download, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    grade = subprocess.run([sys.executable, "-m", "autograder", "grade", str(download), "--assignment", NB,
+                            "--jobs", "2", "--roster", str(roster), "--out", str(out), "--regrade"],
+                           cwd=REPO_ROOT, capture_output=True, text=True, timeout=900)
+    assert grade.returncode == 0, grade.stdout[-3000:] + grade.stderr[-3000:]
+    with (out / "changes.csv").open(encoding="utf-8") as handle:
+        changes = list(csv.DictReader(handle))
+    return out, before, changes, grade.stdout, rows
+
+
+def test_a_regrade_keeps_every_earlier_result(regraded):
+    out, before, _, printed, _ = regraded
+    (history,) = sorted((out / "history").iterdir())
+    assert {p.name: p.read_bytes() for p in history.glob("*.json")} == before, "each replaced result is kept as it was"
+    assert f"earlier results kept in {history}" in printed
+
+
+def test_the_change_report_gives_old_and_new_scores_and_the_tests_that_changed(regraded):
+    _, _, changes, _, rows = regraded
+    by_student = {}
+    for change in changes:
+        by_student.setdefault(change["student_id"], []).append(change)
+    assert set(by_student) == {"s001", "s002", "rayzed_999999"}, "every regraded file, missing students aside"
+    (zed,) = by_student["rayzed_999999"]
+    assert float(zed["old_score"]) == 0.0 and float(zed["new_score"]) > 0
+    assert zed["tests_changed"] and all(t.endswith("failed -> passed") for t in zed["tests_changed"].split("; "))
+    (ann,) = by_student["s001"]
+    assert ann["old_score"] == ann["new_score"] and ann["tests_changed"] == "", "same file, same seed: no change"
+
+
+def test_the_change_page_is_escaped_and_self_contained(regraded):
+    out, *_ = regraded
+    page = (out / "changes.html").read_text(encoding="utf-8")
+    assert "default-src 'none'" in page and "<script" not in page
+    assert "rayzed_999999" in page and 'class="moved"' in page

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from autograder.grading.sanitize import plain
 from autograder.grading.steps.base import Step
+from autograder.reports.class_report import hidden_test_summaries
 
 
 def pass_rates(results) -> list[tuple[str, int, int]]:
     """(grade_id, passed, graded) per test over the primary, graded submissions, in notebook order."""
-    order: dict[str, list[int]] = {}
-    for result in results:
-        if result.status != "graded" or not result.submission.primary:
-            continue
-        for cell in (c for c in result.cells if c.hidden):
-            counts = order.setdefault(cell.grade_id, [0, 0])
-            counts[0] += cell.passed
-            counts[1] += 1
-    return [(grade_id, passed, total) for grade_id, (passed, total) in order.items()]
+    return [(entry["grade_id"], entry["passed"], entry["graded"]) for entry in hidden_test_summaries(results)]
 
 
 def save_histogram(results, max_score: float, path) -> None:
@@ -61,4 +54,5 @@ class WriteSummary(Step):
             for grade_id, passed, total in rates:
                 print(f"  {grade_id:<36} {100 * passed / total:5.1f}%  ({passed}/{total})")
         save_histogram(state.results, state.template.max_score, state.out / "score_histogram.png")
-        print(f"\nWrote {state.out / 'grades.csv'}, feedback/, autograded/, gradebook.db and score_histogram.png")
+        print(f"\nWrote {state.out / 'grades.csv'}, class_report.html, feedback/, autograded/, gradebook.db and "
+              "score_histogram.png")

@@ -10,6 +10,7 @@ results are kept and the change report names the tests that changed verdict.
 from __future__ import annotations
 
 import csv
+import re
 import subprocess
 import sys
 import zipfile
@@ -240,3 +241,10 @@ def test_the_change_page_is_escaped_and_self_contained(regraded):
     page = (out / "changes.html").read_text(encoding="utf-8")
     assert "default-src 'none'" in page and "<script" not in page
     assert "rayzed_999999" in page and 'class="moved"' in page
+
+
+def test_the_class_report_shows_the_run(canvas_run):
+    _, out, _, rows = canvas_run
+    page = (out / "class_report.html").read_text(encoding="utf-8")
+    assert "<h2>Missing</h2><p>s003, s004</p>" in page
+    assert re.search(r"<td>predict_hidden</td><td>\d of 3 \(\d+%\)</td>", page), "a pass rate over the 3 students with a file"

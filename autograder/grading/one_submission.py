@@ -31,6 +31,20 @@ check_order(SUBMISSION_STEPS, SUBMISSION_INPUTS)
 check_order(UNGRADABLE_STEPS, SUBMISSION_INPUTS + ("error",))
 
 
+MAX_TEST_MESSAGE = 400
+
+
+def whole_sentences(text: str, limit: int = MAX_TEST_MESSAGE) -> str:
+    """``text`` whole when it fits in ``limit`` characters, else cut after its last full sentence that does.
+
+    A hint cut mid-sentence misleads; verdicts are short, so this only trims the unusual long one.
+    """
+    if len(text) <= limit:
+        return text
+    end = max(text.rfind(". ", 0, limit), text.rfind("; ", 0, limit))
+    return (text[:end + 1] if end > 0 else text[:limit - 1].rstrip()) + " …"
+
+
 def describe(state: SubmissionState) -> str:
     """The message column: what went wrong first, then notes, then the failed hidden tests."""
     parts = [state.error] if state.error else []
@@ -40,7 +54,7 @@ def describe(state: SubmissionState) -> str:
     failed = [c for c in hidden if not c.passed]
     if failed:
         parts.append(f"failed {len(failed)} of {len(hidden)} tests: " + "; ".join(
-            f"{c.grade_id} ({c.message[:140]})" for c in failed))
+            f"{c.grade_id} ({whole_sentences(c.message)})" for c in failed))
     visible = [c.grade_id for c in cells if not c.hidden and not c.passed]
     if visible:
         parts.append("visible checks failing (no points): " + ", ".join(visible))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import builtins
+import re
 
-from autograder.grading.sanitize import withhold_secret
+from autograder.grading.sanitize import plain, withhold_secret
 from autograder.grading.steps.base import Step
 from autograder.grading.submission import CellResult
 from autograder.grading.template import nbgrader_metadata
@@ -23,8 +24,29 @@ def error_name(outputs: list) -> str | None:
     return None
 
 
+FAIL_LINE = re.compile(r"\[FAIL\] [^\n]{1,300}")
+
+
+def fail_line(outputs: list) -> str | None:
+    """The one-line ``[FAIL] ...`` a visible check showed the student, if that is what the cell raised."""
+    for output in outputs:
+        if output.get("output_type") == "error":
+            value = output.get("evalue")
+            if output.get("ename") in ("AssertionError", "NotImplementedError") and isinstance(value, str) \
+                    and FAIL_LINE.fullmatch(value):
+                return plain(value)
+            return None
+    return None
+
+
 def judge(cell, index: int, reference: list | None, timed_out: set, cell_timeout: float) -> tuple[bool, str]:
-    """(passed, message) of one executed test cell; the message never quotes what the kernel printed."""
+    """(passed, message) of one executed test cell.
+
+    The message never quotes what the kernel printed, with one exception: a visible check (no
+    points) that failed with the course's one-line ``[FAIL] ...`` gets that line, which the student
+    saw in their own notebook. It reaches only their feedback page (grades.csv lists visible checks
+    by name), cleaned of control characters, and the seed is withheld from it as from every message.
+    """
     status = cell.get("metadata", {}).get("autograder", {}).get("reply_status")
     outputs = cell.get("outputs", [])
     if status is None:
@@ -35,7 +57,7 @@ def judge(cell, index: int, reference: list | None, timed_out: set, cell_timeout
     if raised or status != "ok":
         what = raised or "an error"
         if reference is None:
-            return False, f"raised {what}; run this cell in your notebook to see the message"
+            return False, fail_line(outputs) or f"raised {what}; run this cell in your notebook to see the message"
         return False, f"raised {what} on the hidden inputs (the visible check above may show why)"
     if reference is None:
         return True, ""

@@ -62,12 +62,34 @@ def test_a_hidden_test_that_did_not_finish_cleanly_fails_even_with_right_records
     assert not cell.passed and words in cell.message and "SECRET" not in cell.message
 
 
-def test_visible_checks_pass_or_fail_for_no_points_without_their_text():
-    passed, failed = judge(graded_cell("f_examples", 0, []),
-                           graded_cell("f_examples2", 0, [nbformat.v4.new_output(
-                               "error", ename="AssertionError", evalue="[FAIL] hidden stuff", traceback=[])], "error"))
+def _error(ename: str, evalue: str):
+    return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[])
+
+
+def test_a_failed_visible_check_shows_the_fail_line_the_student_saw():
+    passed, failed, stub = judge(
+        graded_cell("f_examples", 0, []),
+        graded_cell("f_examples2", 0, [_error("AssertionError", "[FAIL] f: got 1, expected 2. Hint: add one.")], "error"),
+        graded_cell("f_examples3", 0, [_error("NotImplementedError", "[FAIL] f: not implemented yet")], "error"))
     assert passed.passed and passed.score == passed.max_score == 0
-    assert not failed.passed and "hidden stuff" not in failed.message and "AssertionError" in failed.message
+    assert not failed.passed and failed.message == "[FAIL] f: got 1, expected 2. Hint: add one."
+    assert stub.message == "[FAIL] f: not implemented yet"
+
+
+@pytest.mark.parametrize("error", [
+    _error("ValueError", "[FAIL] looks like a check"),                 # not what a check raises
+    _error("AssertionError", "[FAIL] two\nlines"),                    # a check's line is one line
+    _error("AssertionError", "[FAIL] " + "x" * 400),                  # and short
+    _error("AssertionError", "plain assert text"),
+])
+def test_anything_else_a_visible_check_raised_is_not_quoted(error):
+    [cell] = judge(graded_cell("f_examples", 0, [error], "error"))
+    assert not cell.passed and cell.message.startswith("raised ") and "run this cell" in cell.message
+
+
+def test_a_hidden_test_never_quotes_a_fail_line():
+    [cell] = judge(graded_cell("f_hidden", 3, [record(2.0), _error("AssertionError", "[FAIL] f: trust me")], "error"))
+    assert "trust me" not in cell.message and "raised AssertionError on the hidden inputs" in cell.message
 
 
 def test_a_graded_cell_without_reference_earns_nothing():

@@ -48,3 +48,14 @@ def test_step_docstring_starts_with_the_step_name(step):
 def test_each_step_lives_in_its_own_module(step):
     module = step.__module__.rsplit(".", 1)[-1]
     assert module == re.sub(r"(?<!^)([A-Z])", r"_\1", step.__name__).lower()
+
+
+def test_a_test_message_is_kept_whole_or_cut_after_a_sentence():
+    from autograder.grading.one_submission import whole_sentences
+
+    hint = "predict(x, phi) is [1, 2, 3, ...] (shape (7,)), which does not match the reference. " \
+           "Hint: compute phi[0] + phi[1] * x for each input, without a loop."
+    assert whole_sentences(hint) == hint, "a usual verdict (about 150 characters) is never cut"
+    long = "First sentence. " * 30
+    cut = whole_sentences(long, limit=100)
+    assert cut.endswith("First sentence. …") and len(cut) <= 102

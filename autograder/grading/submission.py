@@ -57,6 +57,7 @@ class SubmissionState:
     submission: Submission
     out: Path
     notebook: Any = None          # ReadNotebook: the student's notebook (sources only, nbformat v4)
+    submitted_outputs: Any = None  # ReadNotebook: the outputs the student saved, per cell (feedback only)
     matches: Any = None           # MatchCells: alignment of the student's cells to the template
     graded: Any = None            # RestoreTests: the notebook to run, tests restored
     executed: Any = None          # ExecuteInSandbox: the notebook with outputs

@@ -67,11 +67,40 @@ def notebook_from_json(data) -> nbformat.NotebookNode:
     return notebook
 
 
+OUTPUT_TYPES = ("stream", "display_data", "execute_result", "error")
+SHOWN_DATA = ("image/png", "image/jpeg", "text/plain")
+
+
+def submitted_outputs(data) -> list[list[dict]]:
+    """The outputs the student saved, one list per cell that ``notebook_from_json`` keeps, for their feedback page.
+
+    Only plain fields are kept (text, PNG/JPEG/plain-text data, error name and traceback); other
+    data types are named by their key only. They are never executed, graded or sent back to a kernel.
+    """
+    cells = data.get("cells") if isinstance(data, dict) and data.get("nbformat", 4) == 4 else None
+    kept = []
+    for raw in cells if isinstance(cells, list) else []:
+        if not isinstance(raw, dict) or raw.get("cell_type") not in ("code", "markdown", "raw"):
+            continue
+        outputs = raw.get("outputs") if raw.get("cell_type") == "code" else None
+        cell = []
+        for output in outputs if isinstance(outputs, list) else []:
+            if not isinstance(output, dict) or output.get("output_type") not in OUTPUT_TYPES:
+                continue
+            data_field = output.get("data") if isinstance(output.get("data"), dict) else {}
+            cell.append({"output_type": output["output_type"], "name": output.get("name"),
+                         "text": output.get("text"), "ename": output.get("ename"),
+                         "traceback": output.get("traceback") if isinstance(output.get("traceback"), list) else None,
+                         "data": {key: (data_field[key] if key in SHOWN_DATA else "") for key in list(data_field)[:20]}})
+        kept.append(cell)
+    return kept
+
+
 class ReadNotebook(Step):
     """Read notebook: parse the file; a missing, empty, oversized or non-JSON file, or one with too many or too large cells, becomes a clear error."""
 
     requires = ("submission",)
-    provides = ("notebook",)
+    provides = ("notebook", "submitted_outputs")
 
     def run(self, state) -> None:
         submission = state.submission
@@ -107,6 +136,7 @@ class ReadNotebook(Step):
             raise GradingError(f"{name} has {len(cells)} cells, more than the {MAX_CELLS} the grader "
                                f"matches; ask the student to delete scratch cells and resubmit")
         state.notebook = notebook_from_json(data)
+        state.submitted_outputs = submitted_outputs(data)
         if not state.notebook.cells:
             raise GradingError(f"{name} is a notebook without cells; {ASK_AGAIN}")
         for number, cell in enumerate(state.notebook.cells, 1):

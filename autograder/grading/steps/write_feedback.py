@@ -1,9 +1,11 @@
 """WriteFeedback: an HTML page per notebook built from what the student submitted and the grader's verdicts.
 
-Nothing of the grading run's outputs reaches the page: the student's own cells (their sources,
-escaped, as plain text), a table of the tests with the grader's messages, and the reason when
-grading stopped. No script, no style sheet or font from elsewhere, no raw HTML; a Content Security
-Policy forbids scripts and remote loads even if a browser were tricked into parsing markup.
+Nothing of the grading run's outputs reaches the page. It shows a table of the tests with the
+grader's messages, the reason when grading stopped, and the student's own notebook as they sent it:
+Markdown rendered, math drawn as images on the grader's side, code as text with the outputs the
+student saved (``autograder.reports.notebook_html``), each test's verdict under its cell. No script,
+no style sheet or font from elsewhere, no raw HTML; a Content Security Policy forbids scripts and
+every load but inline images, even if a browser were tricked into parsing markup.
 """
 
 from __future__ import annotations
@@ -12,15 +14,18 @@ from pathlib import Path
 
 from autograder.grading.sanitize import escaped
 from autograder.grading.steps.base import Step
+from autograder.reports.notebook_html import cell_html
 
 MAX_PAGE_CHARS = 2_000_000
 MAX_CELL_CHARS = 20_000
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; form-action 'none'; base-uri 'none'"
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
 STYLE = ("body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}"
          "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}"
          "pre{background:#f6f8fa;padding:.6em;overflow-x:auto;white-space:pre-wrap}"
          ".md{background:#fff;border-left:3px solid #ddd}.pass{color:#1a7f37}.fail{color:#cf222e}"
-         ".verdict{margin:-.4em 0 1em 0;font-weight:bold}")
+         ".verdict{margin:-.4em 0 1em 0;font-weight:bold}img.math{vertical-align:middle}"
+         "img.display{display:block;margin:.5em auto}img.output{max-width:100%}"
+         ".out{margin:0 0 .8em 1.5em;background:#fff;border-left:3px solid #eee}.err{color:#cf222e}")
 
 
 def page(title: str, body: list[str]) -> str:
@@ -53,15 +58,14 @@ def summary(state, score: float, max_score: float) -> list[str]:
 
 
 def student_cells(state, template) -> list[str]:
-    """The student's cells in their order, as escaped text, each test's verdict under the cell matched to it."""
+    """The student's cells in their order, rendered safely, each test's verdict under the cell matched to it."""
     verdicts = {cell.grade_id: cell for cell in state.cells or []}
     matched = {j: template.cells[i].grade_id for i, j in enumerate(state.matches.pairs) if j is not None} \
         if state.matches is not None else {}
     parts, used = ["<h2>Your notebook</h2>"], 0
     for j, cell in enumerate(state.notebook.cells):
-        text = cell.source if len(cell.source) <= MAX_CELL_CHARS else (
-            cell.source[:MAX_CELL_CHARS] + f"\n... ({len(cell.source) - MAX_CELL_CHARS} more characters not shown)")
-        block = f"<pre class='{'code' if cell.cell_type == 'code' else 'md'}'>{escaped(text)}</pre>"
+        saved = state.submitted_outputs[j] if state.submitted_outputs and j < len(state.submitted_outputs) else []
+        block = cell_html(cell, MAX_CELL_CHARS, saved)
         grade_id = matched.get(j)
         if grade_id in verdicts:
             block += f"<p class='verdict'>{escaped(grade_id)}: {verdict_line(verdicts[grade_id])}</p>"
@@ -80,9 +84,9 @@ def feedback_path(state) -> Path:
 
 
 class WriteFeedback(Step):
-    """Write feedback: OUT/feedback/<student>/<notebook>.html from the submitted cells and the verdicts; no run output, no markup."""
+    """Write feedback: OUT/feedback/<student>/<notebook>.html from the submitted notebook and the verdicts; no run output, no raw markup."""
 
-    requires = ("notebook", "matches", "cells")
+    requires = ("notebook", "submitted_outputs", "matches", "cells")
     provides = ("feedback_path",)
 
     def run(self, state) -> None:

@@ -273,3 +273,18 @@ def test_notebooks_are_released_one_at_a_time_with_through(course_copy, tmp_path
     assert not [p for p in changed if p.startswith(("release/01", "release/02", "utils/"))]
     with pytest.raises(publishing.PublishError, match="'3' is not an assignment"):
         publishing.publish(COURSE, dest, course_copy, through="3")
+
+
+def test_the_student_makefile_installs_exactly_as_this_one_does():
+    """The edition's Makefile repeats the install recipes (it must stand alone): they may not drift apart."""
+
+    def recipes(text: str) -> dict[str, str]:
+        blocks = re.findall(r"^(\$\((?:STAMP|LIGHT_STAMP)\)):.*\n((?:\t.*\n)+)", text, re.M)
+        return dict(blocks)
+
+    ours = recipes((REPO_ROOT / "Makefile").read_text())
+    theirs = recipes((REPO_ROOT / "autograder" / "authoring" / "student_edition" / "Makefile").read_text())
+    assert set(ours) == {"$(STAMP)", "$(LIGHT_STAMP)"} and ours.keys() == theirs.keys()
+    for target, recipe in ours.items():
+        assert [l for l in theirs[target].splitlines() if not l.startswith("\t@echo")] == \
+            [l for l in recipe.splitlines() if not l.startswith("\t@echo")], target

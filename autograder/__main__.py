@@ -98,17 +98,19 @@ def _export(args: argparse.Namespace) -> int:
 
         print(f"exported {export_gradebook(out, Path(args.to) if args.to else None)}")
         return 0
-    from autograder.reports.platforms import export_canvas, export_moodle, recorded_scores
+    from autograder.reports.platforms import export_canvas, export_moodle, export_moodle_worksheet, recorded_scores
 
     roster = _roster(args)
     if roster is None:
         raise ValueError(f"--format {args.format} needs --roster roster.csv (names, emails and platform ids)")
     to = Path(args.to) if args.to else out / f"{args.format}_grades.csv"
+    column = args.column or load_course().assignment(recorded_scores(out)[0]).title
     if args.format == "canvas":
-        column = args.column or load_course().assignment(recorded_scores(out)[0]).title
         result = export_canvas(out, roster, to, column)
+    elif args.format == "moodle":
+        result = export_moodle(out, roster, to, column)
     else:
-        result = export_moodle(out, roster, to)
+        result = export_moodle_worksheet(out, roster, to)
     print(f"exported {result.path} ({len(roster.students) - len(result.skipped)} students)")
     if result.without_grade:
         print(f"no grade (no file, or not graded): {', '.join(result.without_grade)}")
@@ -161,12 +163,13 @@ def build_parser() -> argparse.ArgumentParser:
                                  "platform's import file")
     export.add_argument("--out", default="grading", help="the folder given to `grade --out` (default grading/)")
     export.add_argument("--to", default=None, help="CSV file to write (default OUT/gradebook_export.csv, "
-                        "OUT/canvas_grades.csv or OUT/moodle_grades.csv)")
-    export.add_argument("--format", choices=("nbgrader", "canvas", "moodle"), default="nbgrader",
-                        help="nbgrader's CSV (default), Canvas's gradebook import or Moodle's grading worksheet")
+                        "OUT/<format>_grades.csv)")
+    export.add_argument("--format", choices=("nbgrader", "canvas", "moodle", "moodle-worksheet"), default="nbgrader",
+                        help="nbgrader's CSV (default), Canvas's gradebook import, Moodle's gradebook import or "
+                        "Moodle's assignment grading worksheet")
     export.add_argument("--roster", default=None, help="the class roster (needed for canvas and moodle)")
-    export.add_argument("--column", default=None, help="Canvas: the gradebook column to fill (default: the "
-                        "assignment's title in course/course.toml)")
+    export.add_argument("--column", default=None, help="canvas, moodle: the gradebook column to fill (default: "
+                        "the assignment's title in course/course.toml)")
     export.set_defaults(run=_export)
     return parser
 

@@ -25,6 +25,7 @@ from autograder.grading.steps.run_reference import RunReference
 from autograder.grading.steps.select_shard import SelectShard
 from autograder.grading.steps.write_changes import WriteChanges
 from autograder.grading.steps.write_class_report import WriteClassReport
+from autograder.grading.steps.write_similarity import WriteSimilarity
 from autograder.grading.steps.write_grades_csv import WriteGradesCsv
 from autograder.grading.steps.write_summary import WriteSummary
 
@@ -32,10 +33,10 @@ RUN_INPUTS = ("assignment", "submissions_path", "out", "settings", "scratch", "s
               "regrade")
 RUN_STEPS = (PrepareAssignment, ChooseSeed, PrepareSandbox, CollectSubmissions, SelectShard, FindPending, KeepHistory,
              RunReference, GradeSubmissions, LoadResults, RecordGrades, WriteGradesCsv, WriteChanges, WriteClassReport,
-             WriteSummary)
+             WriteSimilarity, WriteSummary)
 MERGE_INPUTS = ("shard_outs", "out", "settings", "roster", "shard")
 MERGE_STEPS = (LoadShardResults, CopyShardOutputs, PrepareAssignment, RecordGrades, WriteGradesCsv, WriteClassReport,
-               WriteSummary)
+               WriteSimilarity, WriteSummary)
 
 check_order(RUN_STEPS, RUN_INPUTS)
 check_order(MERGE_STEPS, MERGE_INPUTS)

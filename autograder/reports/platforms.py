@@ -1,4 +1,4 @@
-"""Grades in the import formats of learning platforms: Canvas's gradebook CSV and Moodle's grading worksheet.
+"""Grades in the import formats of learning platforms: Canvas's gradebook CSV, Moodle's grade import and grading worksheet.
 
 Both are written from a grading run's gradebook (the score recorded for each student) and the
 class roster, which gives each student's name, email and platform id. No network: the instructor
@@ -7,8 +7,12 @@ uploads the file (Canvas: Grades > Import; Moodle: the assignment's "Upload grad
 * Canvas: ``Student, ID, SIS User ID, SIS Login ID, Section, <assignment>``, then one row per
   student; ``ID`` is Canvas's user id (the roster's ``platform_id``), ``SIS User ID`` the roster's
   ``student_id`` and ``SIS Login ID`` its ``email``. A second row, ``Points Possible``, gives the maximum.
-* Moodle: ``Identifier, Full name, Email address, Grade, Maximum Grade, Feedback comments``;
-  ``Identifier`` is ``Participant <id>`` with the participant id of Moodle's download (``platform_id``).
+* Moodle's gradebook (Grades > Import > CSV file): ``Full name, Email address, ID number,
+  <assignment>``; map ``Email address`` (or ``ID number``, the roster's ``student_id``) to the
+  user field of the same name, and the assignment's column to its grade item.
+* Moodle's assignment grading worksheet (the assignment's "Upload grading worksheet"):
+  ``Identifier, Full name, Email address, Grade, Maximum Grade, Feedback comments``; ``Identifier``
+  is ``Participant <id>`` with the participant id of Moodle's download (``platform_id``).
 
 A roster student with no score (no file, or not graded) gets an empty grade, which both platforms
 leave unchanged on import, and is listed by the command.
@@ -25,7 +29,8 @@ from nbgrader.api import Gradebook, MissingEntry
 from autograder.grading.roster import Roster
 
 CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
-MOODLE_COLUMNS = ("Identifier", "Full name", "Email address", "Grade", "Maximum Grade", "Feedback comments")
+MOODLE_COLUMNS = ("Full name", "Email address", "ID number")
+MOODLE_WORKSHEET_COLUMNS = ("Identifier", "Full name", "Email address", "Grade", "Maximum Grade", "Feedback comments")
 
 
 @dataclass(frozen=True)
@@ -74,13 +79,25 @@ def export_canvas(out: Path, roster: Roster, to: Path, column: str) -> Export:
     return Export(to, tuple(s.student_id for s in roster.students if s.student_id not in scores))
 
 
-def export_moodle(out: Path, roster: Roster, to: Path) -> Export:
+def export_moodle(out: Path, roster: Roster, to: Path, column: str) -> Export:
+    """Moodle's gradebook import CSV for the roster's students."""
+    _, _, scores = recorded_scores(out)
+    with to.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*MOODLE_COLUMNS, column])
+        for student in roster.students:
+            writer.writerow([student.name or student.student_id, student.email, student.student_id,
+                             _score_text(scores.get(student.student_id))])
+    return Export(to, tuple(s.student_id for s in roster.students if s.student_id not in scores))
+
+
+def export_moodle_worksheet(out: Path, roster: Roster, to: Path) -> Export:
     """Moodle's assignment grading worksheet for the roster's students that have a participant id."""
     _, max_score, scores = recorded_scores(out)
     skipped = tuple(s.student_id for s in roster.students if not s.platform_id)
     with to.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(MOODLE_COLUMNS)
+        writer.writerow(MOODLE_WORKSHEET_COLUMNS)
         for student in roster.students:
             if student.platform_id:
                 score = scores.get(student.student_id)

@@ -20,7 +20,7 @@ import pytest
 
 from autograder.grading.roster import platform_name, read_roster
 from autograder.grading.steps.collect_submissions import CollectSubmissions
-from autograder.reports.platforms import CANVAS_COLUMNS, MOODLE_COLUMNS
+from autograder.reports.platforms import CANVAS_COLUMNS, MOODLE_COLUMNS, MOODLE_WORKSHEET_COLUMNS
 from tests.attacks import notebooks as nbs
 from tests.conftest import REPO_ROOT
 
@@ -173,20 +173,35 @@ def test_canvas_gradebook_import_has_the_documented_columns_and_the_recorded_sco
 
 
 def test_moodle_grading_worksheet_has_the_documented_columns(canvas_run):
+    """The assignment's own worksheet, keyed by the participant id of Moodle's download."""
     root, out, _, rows = canvas_run
     roster = _write(root / "moodle_roster.csv", "student_id,name,email,platform_id\n"
                                                 "s001,Ann Lee,ann@uni.example,1001\ns004,Dan Wu,dan@uni.example,\n")
     to = root / "worksheet.csv"
-    result = subprocess.run([sys.executable, "-m", "autograder", "export", "--out", str(out), "--format", "moodle",
-                             "--roster", str(roster), "--to", str(to)], cwd=REPO_ROOT, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run([sys.executable, "-m", "autograder", "export", "--out", str(out), "--format",
+                             "moodle-worksheet", "--roster", str(roster), "--to", str(to)], cwd=REPO_ROOT,
+                            capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "left out, no platform_id in the roster: s004" in result.stdout
     with to.open(encoding="utf-8") as handle:
         table = list(csv.reader(handle))
-    assert tuple(table[0]) == MOODLE_COLUMNS
+    assert tuple(table[0]) == MOODLE_WORKSHEET_COLUMNS
     assert len(table) == 2 and table[1][:3] == ["Participant 1001", "Ann Lee", "ann@uni.example"]
     assert float(table[1][3]) == float(table[1][4]) == float(rows[0]["max_score"])
+
+
+def test_moodle_gradebook_import_has_an_identifier_column_and_the_assignments(canvas_run):
+    _, out, roster, rows = canvas_run
+    result = subprocess.run([sys.executable, "-m", "autograder", "export", "--out", str(out), "--format", "moodle",
+                             "--roster", str(roster)], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    with (out / "moodle_grades.csv").open(encoding="utf-8") as handle:
+        table = list(csv.reader(handle))
+    assert tuple(table[0][:3]) == MOODLE_COLUMNS and table[0][3] == "Linear regression by gradient descent"
+    lines = {line[2]: line for line in table[1:]}
+    assert set(lines) == {"s001", "s002", "s003", "s004"}
+    assert lines["s001"][:2] == ["Ann Lee", "ann@uni.example"] and float(lines["s001"][3]) == float(rows[0]["max_score"])
+    assert lines["s003"][3] == ""
 
 
 def test_an_export_for_a_platform_without_a_roster_says_what_it_needs(canvas_run):
@@ -248,3 +263,13 @@ def test_the_class_report_shows_the_run(canvas_run):
     page = (out / "class_report.html").read_text(encoding="utf-8")
     assert "<h2>Missing</h2><p>s003, s004</p>" in page
     assert re.search(r"<td>predict_hidden</td><td>\d of 3 \(\d+%\)</td>", page), "a pass rate over the 3 students with a file"
+
+
+def test_the_similarity_report_compares_the_graded_answers(canvas_run):
+    _, out, _, _ = canvas_run
+    page = (out / "similarity.html").read_text(encoding="utf-8")
+    assert "3 students' answer cells compared pairwise" in page
+    with (out / "similarity.csv").open(encoding="utf-8") as handle:
+        table = list(csv.reader(handle))
+    assert table[0] == ["student_a", "student_b", "share_of_a", "share_of_b"]
+    assert all(max(float(row[2]), float(row[3])) >= 0.6 for row in table[1:])

@@ -38,7 +38,7 @@ def renamed(code: str, rng: random.Random) -> str:
 
 def class_of(n: int, seed: int = 0) -> dict[str, str]:
     rng = random.Random(seed)
-    reference = re.sub(r" *### (BEGIN|END) SOLUTION\n", "", fixtures._answers("source"))
+    reference = re.sub(r" *### (BEGIN|END) SOLUTION\n?", "", fixtures._answers("source"))
     starter = fixtures._answers("release")
     independent = fixtures.independent_answers(starter)
     half = starter.split("def backward_all")[0] + "def backward_all" + reference.split("def backward_all")[1]

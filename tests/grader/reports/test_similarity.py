@@ -21,7 +21,7 @@ def _answers(kind: str) -> str:
 
 @pytest.fixture(scope="module")
 def reference() -> str:
-    return re.sub(r" *### (BEGIN|END) SOLUTION\n", "", _answers("source"))
+    return re.sub(r" *### (BEGIN|END) SOLUTION\n?", "", _answers("source"))
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,8 @@ import re
 from collections import Counter
 from html import escape
 
+from autograder.reports.html_page import report_page
+
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?", re.IGNORECASE)
 TOP_DIAGNOSES = 3
 
@@ -67,17 +69,13 @@ def render(assignment: str, max_score: float, results, rows) -> str:
     error_html = ("<table><tr><th>student</th><th>notebook</th><th>why</th></tr>" + "".join(
         f"<tr><td>{escape(s)}</td><td>{escape(n)}</td><td>{escape(m)}</td></tr>" for s, n, m in errors)
         + "</table>") if errors else "<p>None.</p>"
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
-        f"<title>Class report: {escape(assignment)}</title><style>body{{font-family:sans-serif;margin:2em;max-width:70em}}"
-        "table{border-collapse:collapse;margin-bottom:1.5em}td,th{border:1px solid #ccc;padding:4px 8px;"
-        "text-align:left;vertical-align:top}ul{margin:0;padding-left:1.2em}"
-        ".bar{display:inline-block;height:0.9em;background:#4477aa}</style></head><body>"
+    return report_page(f"Class report: {assignment}", (
         f"<h1>Class report: {escape(assignment)}</h1>"
         f"<p>{len(primary)} student(s) graded, mean score {mean:.1f} of {max_score:g}; "
         f"{len(missing)} missing; {len(errors)} file(s) with an error.</p>"
         "<h2>Hidden tests</h2><table><tr><th>test</th><th>passed</th><th>most frequent diagnoses of the failures "
         "(numbers shown as #)</th></tr>" + "".join(test_rows) + "</table>"
         "<h2>Scores</h2><table><tr><th>score</th><th>students</th></tr>" + bars + "</table>"
-        "<h2>Missing</h2>" + missing_html + "<h2>Files with an error</h2>" + error_html + "</body></html>\n")
+        "<h2>Missing</h2>" + missing_html + "<h2>Files with an error</h2>" + error_html),
+        "body{max-width:70em}table{margin-bottom:1.5em}td,th{vertical-align:top}ul{margin:0;padding-left:1.2em}"
+        ".bar{display:inline-block;height:0.9em;background:#4477aa}")

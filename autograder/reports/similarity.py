@@ -19,6 +19,8 @@ from html import escape
 
 from copydetect import CodeFingerprint, compare_files
 
+from autograder.reports.html_page import report_page
+
 NOISE_TOKENS = 25       # copydetect's defaults: k-grams shorter than this are noise,
 GUARANTEE_TOKENS = 30   # and a copied run this long is always caught
 WINDOW = GUARANTEE_TOKENS - NOISE_TOKENS + 1
@@ -114,17 +116,13 @@ def render(assignment: str, pairs: list[Pair], students: int, threshold: float) 
         for i, p in enumerate(pairs[:MAX_SHOWN]))
     if len(pairs) > MAX_SHOWN:
         sides += f"<p>The other {len(pairs) - MAX_SHOWN} pairs are in similarity.csv.</p>"
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
-        f"<title>Similarity: {escape(assignment)}</title><style>body{{font-family:sans-serif;margin:2em}}"
-        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}"
-        ".sides{display:flex;gap:1em}.sides pre{flex:1;background:#f6f8fa;padding:.6em;overflow-x:auto;"
-        "white-space:pre-wrap;font-size:85%}mark{background:#ffd8a8}</style></head><body>"
+    return report_page(f"Similarity: {assignment}", (
         f"<h1>Similarity of answers: {escape(assignment)}</h1>"
         f"<p>{students} students' answer cells compared pairwise with copydetect (winnowing, as MOSS does; names, "
         f"comments and blank lines ignored; the starter code removed). {len(pairs)} pair(s) share at least "
         f"{threshold:.0%} of one side's code. A high share is a reason to look, not a verdict: short exercises "
         "leave little room to differ.</p>"
         "<table><tr><th>pair</th><th>share of the first</th><th>share of the second</th></tr>" + rows + "</table>"
-        + sides + "</body></html>\n")
+        + sides),
+        ".sides{display:flex;gap:1em}.sides pre{flex:1;background:#f6f8fa;padding:.6em;overflow-x:auto;"
+        "white-space:pre-wrap;font-size:85%}mark{background:#ffd8a8}")

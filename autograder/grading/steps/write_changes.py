@@ -8,6 +8,7 @@ import shutil
 from autograder.grading.results_store import ResultsStore
 from autograder.grading.sanitize import csv_cell, escaped
 from autograder.grading.steps.base import Step
+from autograder.reports.html_page import report_page
 
 CHANGE_COLUMNS = ("student_id", "notebook", "old_score", "new_score", "max_score", "tests_changed")
 
@@ -55,11 +56,9 @@ class WriteChanges(Step):
             "<tr" + (' class="moved"' if old != new else "") + ">" + "".join(f"<td>{escaped(v)}</td>" for v in row)
             + "</tr>" for row in changes for old, new in [(row[2], row[3])])
         head = "".join(f"<th>{escaped(c.replace('_', ' '))}</th>" for c in CHANGE_COLUMNS)
-        return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
-                f"<title>Regrade {escaped(run)}: what changed</title><style>body{{font-family:sans-serif;margin:2em}}"
-                "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}"
-                ".moved{background:#fff3cd}</style></head><body>"
-                f"<h1>Regrade {escaped(run)}: what changed</h1><p>{len(changes)} file(s) graded again; rows in yellow "
-                "changed score. The earlier results are kept in history/.</p>"
-                f"<table><thead><tr>{head}</tr></thead><tbody>\n{rows}\n</tbody></table></body></html>\n")
+        return report_page(
+            f"Regrade {run}: what changed",
+            f"<h1>Regrade {escaped(run)}: what changed</h1><p>{len(changes)} file(s) graded again; rows in yellow "
+            "changed score. The earlier results are kept in history/.</p>"
+            f"<table><thead><tr>{head}</tr></thead><tbody>\n{rows}\n</tbody></table>",
+            ".moved{background:#fff3cd}")

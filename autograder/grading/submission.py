@@ -30,8 +30,9 @@ class Submission:
 
     @property
     def label(self) -> str:
-        """The notebook column of grades.csv: the assignment's notebook, else the file as submitted."""
-        return self.notebook or self.original_name
+        """The notebook column of grades.csv: the assignment's notebook for the file recorded in the gradebook,
+        else the file as submitted (a second file of the same notebook, or a file that is not the notebook)."""
+        return self.notebook if self.notebook and self.primary else self.original_name
 
 
 @dataclass(frozen=True)

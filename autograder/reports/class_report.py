@@ -2,7 +2,8 @@
 
 Per hidden test, the pass rate and the most frequent diagnoses of the failures (the grader's
 messages with the numbers left out, so that "got 2.1, expected 4.2" and "got 0.3, expected 0.6"
-count as one); the score distribution; who is missing (with a roster) and which files errored.
+count as one); the score distribution; who is missing (with a roster), which files errored and which
+files' student ids the grader had to choose (not on the roster, a collision, a borrowed platform id).
 Every value is escaped; the page loads nothing and runs no script.
 """
 
@@ -53,6 +54,8 @@ def render(assignment: str, max_score: float, results, rows) -> str:
     most = max((n for _, n in counts), default=1)
     missing = [r.student_id for r in rows if r.status == "missing"]
     errors = [(r.student_id, r.notebook, r.message) for r in rows if r.status == "error"]
+    to_check = [(r.submission.student_id, r.submission.original_name, r.submission.note) for r in results
+                if r.submission.note]
     primary = [r.score for r in results if r.submission.primary]
     mean = sum(primary) / len(primary) if primary else 0.0
 
@@ -69,6 +72,9 @@ def render(assignment: str, max_score: float, results, rows) -> str:
     error_html = ("<table><tr><th>student</th><th>notebook</th><th>why</th></tr>" + "".join(
         f"<tr><td>{escape(s)}</td><td>{escape(n)}</td><td>{escape(m)}</td></tr>" for s, n, m in errors)
         + "</table>") if errors else "<p>None.</p>"
+    check_html = ("<table><tr><th>graded as</th><th>file</th><th>why</th></tr>" + "".join(
+        f"<tr><td>{escape(s)}</td><td>{escape(f)}</td><td>{escape(n)}</td></tr>" for s, f, n in to_check)
+        + "</table>") if to_check else "<p>None.</p>"
     return report_page(f"Class report: {assignment}", (
         f"<h1>Class report: {escape(assignment)}</h1>"
         f"<p>{len(primary)} student(s) graded, mean score {mean:.1f} of {max_score:g}; "
@@ -76,6 +82,8 @@ def render(assignment: str, max_score: float, results, rows) -> str:
         "<h2>Hidden tests</h2><table><tr><th>test</th><th>passed</th><th>most frequent diagnoses of the failures "
         "(numbers shown as #)</th></tr>" + "".join(test_rows) + "</table>"
         "<h2>Scores</h2><table><tr><th>score</th><th>students</th></tr>" + bars + "</table>"
-        "<h2>Missing</h2>" + missing_html + "<h2>Files with an error</h2>" + error_html),
+        "<h2>Missing</h2>" + missing_html + "<h2>Files with an error</h2>" + error_html
+        + "<h2>Names to check</h2><p>Files whose student id the grader had to choose: not on the roster, two names that "
+        "collide, or a classmate's platform id claimed.</p>" + check_html),
         "body{max-width:70em}table{margin-bottom:1.5em}td,th{vertical-align:top}ul{margin:0;padding-left:1.2em}"
         ".bar{display:inline-block;height:0.9em;background:#4477aa}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -117,6 +118,34 @@ def partial() -> nbformat.NotebookNode:
 
 
 PARTIAL_LOST = ("predict_hidden", "least_squares_fit_hidden")
+
+
+def alternative() -> nbformat.NotebookNode:
+    """An independent, correct student: tests/data/alternative_01_answers.py typed into the release's stubs."""
+    text = (Path(__file__).resolve().parents[1] / "data" / "alternative_01_answers.py").read_text(encoding="utf-8")
+    bodies = iter("\n".join(line for line in body.strip("\n").splitlines() if not line.startswith("# "))
+                  for body in text.split("\n# ---\n"))
+    notebook = release()
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and meta(cell).get("solution"):
+            indent = cell.source.split("# YOUR CODE HERE")[0].rsplit("\n", 1)[-1]
+            body = "\n".join(indent + line if line else line for line in next(bodies).splitlines())
+            cell.source = re.sub(r" *# YOUR CODE HERE\n *raise NotImplementedError\(\)", lambda _: body, cell.source)
+    assert next(bodies, None) is None, "one body per answer cell"
+    return notebook
+
+
+def disguised_copy(notebook) -> nbformat.NotebookNode:
+    """A classmate's notebook as a copier hides it: names changed, a comment and blank lines added."""
+    notebook = copy.deepcopy(notebook)
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and meta(cell).get("solution"):
+            source = cell.source
+            for old, new in (("residuals", "res"), ("phi_history", "path"), ("loss_history", "costs"),
+                             ("hessian", "curvature"), ("design", "A")):
+                source = re.sub(rf"\b{old}\b", new, source)
+            cell.source = source.replace("    return ", "    # computed above\n\n    return ")
+    return notebook
 
 
 def write(notebook, path: Path) -> Path:

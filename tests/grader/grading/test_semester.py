@@ -10,7 +10,9 @@ results are kept and the change report names the tests that changed verdict.
 from __future__ import annotations
 
 import csv
+import json
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -110,24 +112,31 @@ def test_a_name_that_borrows_a_classmates_platform_id_takes_no_ones_id(tmp_path)
         "a folder already named s1 keeps it; the platform file does not merge into it"
 
 
-@pytest.fixture(scope="module")
-def canvas_run(tmp_path_factory):
-    root = tmp_path_factory.mktemp("canvas")
-    roster = _write(root / "roster.csv", ROSTER)
-    download = root / "submissions.zip"
-    with zipfile.ZipFile(download, "w") as archive:
-        archive.writestr(f"leeann_340934_208490284_{NB}.ipynb", _dumps(nbs.full()))
-        archive.writestr(f"smithbob_334244_394803480_{NB}.ipynb", _dumps(nbs.partial()))
-        archive.writestr(f"smithbob_LATE_334244_394803489_{NB}-1.ipynb", _dumps(nbs.full()))
-        archive.writestr(f"rayzed_999999_394803999_{NB}.ipynb", _dumps(nbs.release()))
-    out = root / "grading"
-    grade = subprocess.run([sys.executable, "-m", "autograder", "grade", str(download), "--assignment", NB,
-                            "--jobs", "2", "--roster", str(roster), "--out", str(out)],
-                           cwd=REPO_ROOT, capture_output=True, text=True, timeout=900)
-    assert grade.returncode == 0, grade.stdout[-3000:] + grade.stderr[-3000:]
-    with (out / "grades.csv").open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    return root, out, roster, rows
+# The semester, end to end: a Canvas class and a Moodle class hand in notebook 01 through a clone of
+# the course in an ordinary folder. Each class has a roster, a student who handed nothing in, a
+# planted copy (a classmate's answers with names changed) and an independent correct solution that
+# uses np.polyfit. The instructor's first version of the least_squares_fit test compares exactly
+# (rtol=0, atol=0), a slip that fails the polyfit student; the instructor fixes the test, and the next
+# `grade` regrades everyone on its own. Then the reports and both platforms' exports.
+
+HIDDEN_CALL = 'grading.record("least_squares_fit(x, y)", least_squares_fit(x_hidden, y_hidden),'
+SLIP = HIDDEN_CALL + " rtol=0, atol=0,"
+CANVAS_FILES = {  # Canvas's "Download Submissions" names: login_id_submissionid_filename
+    f"leeann_340934_208490284_{NB}.ipynb": "full",
+    f"smithbob_334244_394803480_{NB}.ipynb": "alternative",
+    f"smithbob_LATE_334244_394803489_{NB}-1.ipynb": "partial",   # a second upload: same student, second file
+    f"rayzed_999999_394803999_{NB}.ipynb": "copy",               # not on the roster, and Ann's answers disguised
+}
+MOODLE_ROSTER = ("student_id,name,email,platform_id\n"
+                 "m01,Eve Park,eve@uni.example,2001\n"
+                 "m02,Finn Cole,finn@uni.example,2002\n"
+                 "m03,Gia Rossi,gia@uni.example,2003\n"
+                 "m04,Hal Berg,hal@uni.example,2004\n")
+MOODLE_FILES = {  # Moodle's "Download all submissions": one folder per student
+    f"Eve Park_2001_assignsubmission_file_/{NB}.ipynb": "full",
+    f"Finn Cole_2002_assignsubmission_file_/{NB}.ipynb": "alternative",
+    f"Gia Rossi_2003_assignsubmission_file_/{NB}.ipynb": "copy",
+}
 
 
 def _dumps(notebook) -> str:
@@ -136,140 +145,191 @@ def _dumps(notebook) -> str:
     return nbformat.writes(notebook)
 
 
-def test_canvas_files_are_graded_under_the_rosters_ids(canvas_run):
-    _, _, _, rows = canvas_run
-    by_student = {}
-    for row in rows:
-        by_student.setdefault(row["student_id"], []).append(row)
-    assert set(by_student) == {"s001", "s002", "s003", "s004", "rayzed_999999"}
-    assert [float(r["score"]) for r in by_student["s001"]] == [float(by_student["s001"][0]["max_score"])]
-    assert len(by_student["s002"]) == 2, "the late resubmission is the same student's second file"
-    assert "rayzed_999999 is not on the roster" in by_student["rayzed_999999"][0]["message"]
+def _notebook(kind: str):
+    return {"full": nbs.full, "alternative": nbs.alternative, "partial": nbs.partial,
+            "copy": lambda: nbs.disguised_copy(nbs.full())}[kind]()
 
 
-def test_roster_students_without_a_file_get_a_missing_row(canvas_run):
-    _, _, _, rows = canvas_run
-    missing = sorted((r["student_id"], r["status"], r["score"]) for r in rows if r["status"] == "missing")
-    assert missing == [("s003", "missing", "0.0"), ("s004", "missing", "0.0")]
+def _grade(course: Path, download: Path, roster: Path, out: Path) -> str:
+    grade = subprocess.run([sys.executable, "-m", "autograder", "grade", str(download), "--assignment", NB,
+                            "--jobs", "2", "--roster", str(roster), "--out", str(out)],
+                           cwd=course, capture_output=True, text=True, timeout=900)
+    assert grade.returncode == 0, grade.stdout[-3000:] + grade.stderr[-3000:]
+    return grade.stdout
 
 
-def test_canvas_gradebook_import_has_the_documented_columns_and_the_recorded_scores(canvas_run):
-    root, out, roster, rows = canvas_run
-    result = subprocess.run([sys.executable, "-m", "autograder", "export", "--out", str(out), "--format", "canvas",
-                             "--roster", str(roster)], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+def _export(course: Path, out: Path, roster: Path, fmt: str, to: Path) -> str:
+    result = subprocess.run([sys.executable, "-m", "autograder", "export", "--out", str(out), "--format", fmt,
+                             "--roster", str(roster), "--to", str(to)], cwd=course, capture_output=True, text=True,
+                            timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "no grade (no file, or not graded): s003, s004" in result.stdout
-    with (out / "canvas_grades.csv").open(encoding="utf-8") as handle:
-        table = list(csv.reader(handle))
-    assert tuple(table[0][:5]) == CANVAS_COLUMNS and table[0][5] == "Linear regression by gradient descent"
-    maximum = float(rows[0]["max_score"])
-    assert table[1][0] == "Points Possible" and float(table[1][5]) == maximum
-    lines = {line[2]: line for line in table[2:]}
-    assert set(lines) == {"s001", "s002", "s003", "s004"}, "one row per roster student, no one else"
-    assert lines["s001"][:4] == ["Ann Lee", "340934", "s001", "ann@uni.example"] and float(lines["s001"][5]) == maximum
-    s002 = [r for r in rows if r["student_id"] == "s002"]
-    assert float(lines["s002"][5]) in {float(r["score"]) for r in s002}
-    assert lines["s003"][5] == "" and lines["s004"][5] == ""
+    return result.stdout
 
 
-def test_moodle_grading_worksheet_has_the_documented_columns(canvas_run):
-    """The assignment's own worksheet, keyed by the participant id of Moodle's download."""
-    root, out, _, rows = canvas_run
-    roster = _write(root / "moodle_roster.csv", "student_id,name,email,platform_id\n"
-                                                "s001,Ann Lee,ann@uni.example,1001\ns004,Dan Wu,dan@uni.example,\n")
-    to = root / "worksheet.csv"
-    result = subprocess.run([sys.executable, "-m", "autograder", "export", "--out", str(out), "--format",
-                             "moodle-worksheet", "--roster", str(roster), "--to", str(to)], cwd=REPO_ROOT,
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert "left out, no platform_id in the roster: s004" in result.stdout
-    with to.open(encoding="utf-8") as handle:
-        table = list(csv.reader(handle))
-    assert tuple(table[0]) == MOODLE_WORKSHEET_COLUMNS
-    assert len(table) == 2 and table[1][:3] == ["Participant 1001", "Ann Lee", "ann@uni.example"]
-    assert float(table[1][3]) == float(table[1][4]) == float(rows[0]["max_score"])
+def _rows(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
 
 
-def test_moodle_gradebook_import_has_an_identifier_column_and_the_assignments(canvas_run):
-    _, out, roster, rows = canvas_run
-    result = subprocess.run([sys.executable, "-m", "autograder", "export", "--out", str(out), "--format", "moodle",
-                             "--roster", str(roster)], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    with (out / "moodle_grades.csv").open(encoding="utf-8") as handle:
-        table = list(csv.reader(handle))
-    assert tuple(table[0][:3]) == MOODLE_COLUMNS and table[0][3] == "Linear regression by gradient descent"
-    lines = {line[2]: line for line in table[1:]}
-    assert set(lines) == {"s001", "s002", "s003", "s004"}
-    assert lines["s001"][:2] == ["Ann Lee", "ann@uni.example"] and float(lines["s001"][3]) == float(rows[0]["max_score"])
-    assert lines["s003"][3] == ""
-
-
-def test_an_export_for_a_platform_without_a_roster_says_what_it_needs(canvas_run):
-    _, out, _, _ = canvas_run
-    result = subprocess.run([sys.executable, "-m", "autograder", "export", "--out", str(out), "--format", "canvas"],
-                            cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 2 and "--format canvas needs --roster roster.csv" in result.stderr
+def _table(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.reader(handle))
 
 
 @pytest.fixture(scope="module")
-def regraded(canvas_run):
-    root, out, roster, rows = canvas_run
-    before = {p.name: p.read_bytes() for p in (out / "results").glob("[0-9a-f]*.json")}
-    download = root / "submissions.zip"
-    with zipfile.ZipFile(download) as archive:
-        members = {info.filename: archive.read(info) for info in archive.infolist()}
-    members[f"rayzed_999999_394803999_{NB}.ipynb"] = _dumps(nbs.partial()).encode()  # Zed hands in again
-    with zipfile.ZipFile(download, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    grade = subprocess.run([sys.executable, "-m", "autograder", "grade", str(download), "--assignment", NB,
-                            "--jobs", "2", "--roster", str(roster), "--out", str(out), "--regrade"],
-                           cwd=REPO_ROOT, capture_output=True, text=True, timeout=900)
-    assert grade.returncode == 0, grade.stdout[-3000:] + grade.stderr[-3000:]
-    with (out / "changes.csv").open(encoding="utf-8") as handle:
-        changes = list(csv.DictReader(handle))
-    return out, before, changes, grade.stdout, rows
+def semester(tmp_path_factory):
+    """Both classes graded, the test fixed, both graded again, then exported: the folders and what was printed."""
+    root = tmp_path_factory.mktemp("semester")
+    course = root / "course"
+    for part in ("autograder", "course", f"source/{NB}", "nbgrader_config.py"):
+        source = REPO_ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, course / part, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+        else:
+            shutil.copy2(source, course / part)
+    instructor = course / "source" / NB / f"{NB}.ipynb"
+    fixed = instructor.read_text(encoding="utf-8")
+    assert fixed.count(json.dumps(HIDDEN_CALL)[1:-1]) == 1
+    instructor.write_text(fixed.replace(json.dumps(HIDDEN_CALL)[1:-1], json.dumps(SLIP)[1:-1]), encoding="utf-8")
+
+    classes = {}
+    for platform, files, roster_text in (("canvas", CANVAS_FILES, ROSTER), ("moodle", MOODLE_FILES, MOODLE_ROSTER)):
+        roster = _write(root / f"{platform}_roster.csv", roster_text)
+        download = root / f"{platform}_download.zip"
+        with zipfile.ZipFile(download, "w") as archive:
+            for name, kind in files.items():
+                archive.writestr(name, _dumps(_notebook(kind)))
+        out = root / f"{platform}_grading"
+        printed = _grade(course, download, roster, out)
+        classes[platform] = {"roster": roster, "download": download, "out": out, "printed": printed,
+                             "first_rows": _rows(out / "grades.csv")}
+    instructor.write_text(fixed, encoding="utf-8")  # the instructor fixes the test
+    for platform, run in classes.items():
+        run["regrade_printed"] = _grade(course, run["download"], run["roster"], run["out"])
+        run["rows"] = _rows(run["out"] / "grades.csv")
+        run["changes"] = _rows(run["out"] / "changes.csv")
+    canvas, moodle = classes["canvas"], classes["moodle"]
+    canvas["export_printed"] = _export(course, canvas["out"], canvas["roster"], "canvas", root / "canvas_import.csv")
+    moodle["export_printed"] = _export(course, moodle["out"], moodle["roster"], "moodle", root / "moodle_import.csv")
+    moodle["worksheet_printed"] = _export(course, moodle["out"], moodle["roster"], "moodle-worksheet",
+                                          root / "moodle_worksheet.csv")
+    return root, classes
 
 
-def test_a_regrade_keeps_every_earlier_result(regraded):
-    out, before, _, printed, _ = regraded
-    (history,) = sorted((out / "history").iterdir())
-    assert {p.name: p.read_bytes() for p in history.glob("*.json")} == before, "each replaced result is kept as it was"
-    assert f"earlier results kept in {history}" in printed
+def _by_student(rows: list[dict]) -> dict[str, list[dict]]:
+    found = {}
+    for row in rows:
+        found.setdefault(row["student_id"], []).append(row)
+    return found
 
 
-def test_the_change_report_gives_old_and_new_scores_and_the_tests_that_changed(regraded):
-    _, _, changes, _, rows = regraded
-    by_student = {}
-    for change in changes:
-        by_student.setdefault(change["student_id"], []).append(change)
-    assert set(by_student) == {"s001", "s002", "rayzed_999999"}, "every regraded file, missing students aside"
-    (zed,) = by_student["rayzed_999999"]
-    assert float(zed["old_score"]) == 0.0 and float(zed["new_score"]) > 0
-    assert zed["tests_changed"] and all(t.endswith("failed -> passed") for t in zed["tests_changed"].split("; "))
-    (ann,) = by_student["s001"]
-    assert ann["old_score"] == ann["new_score"] and ann["tests_changed"] == "", "same file, same seed: no change"
+def test_both_downloads_are_graded_under_the_rosters_ids(semester):
+    _, classes = semester
+    canvas = _by_student(classes["canvas"]["first_rows"])
+    assert set(canvas) == {"s001", "s002", "s003", "s004", "rayzed_999999"}
+    assert [r["notebook"] for r in canvas["s002"]] == [f"{NB}.ipynb", f"smithbob_LATE_334244_394803489_{NB}-1.ipynb"], \
+        "Bob's second upload is the same student's second file, named as uploaded"
+    assert "rayzed_999999 is not on the roster" in canvas["rayzed_999999"][0]["message"]
+    moodle = _by_student(classes["moodle"]["first_rows"])
+    assert set(moodle) == {"m01", "m02", "m03", "m04"}, "Moodle's folder names map to the roster, suffix and all"
+    maximum = nbs.max_score()
+    assert float(canvas["s001"][0]["score"]) == float(moodle["m01"][0]["score"]) == maximum
 
 
-def test_the_change_page_is_escaped_and_self_contained(regraded):
-    out, *_ = regraded
-    page = (out / "changes.html").read_text(encoding="utf-8")
-    assert "default-src 'none'" in page and "<script" not in page
-    assert "rayzed_999999" in page and 'class="moved"' in page
+def test_roster_students_without_a_file_get_a_missing_row(semester):
+    _, classes = semester
+    for platform, expected in (("canvas", ["s003", "s004"]), ("moodle", ["m04"])):
+        rows = classes[platform]["rows"]
+        assert sorted(r["student_id"] for r in rows if r["status"] == "missing") == expected
+        assert all(float(r["score"]) == 0 for r in rows if r["status"] == "missing")
 
 
-def test_the_class_report_shows_the_run(canvas_run):
-    _, out, _, rows = canvas_run
-    page = (out / "class_report.html").read_text(encoding="utf-8")
-    assert "<h2>Missing</h2><p>s003, s004</p>" in page
-    assert re.search(r"<td>predict_hidden</td><td>\d of 3 \(\d+%\)</td>", page), "a pass rate over the 3 students with a file"
+def test_the_instructors_slip_fails_only_the_independent_solution(semester):
+    _, classes = semester
+    lost = nbs.points_of("least_squares_fit_hidden")
+    for platform, student in (("canvas", "s002"), ("moodle", "m02")):
+        first = _by_student(classes[platform]["first_rows"])[student][0]
+        assert float(first["score"]) == nbs.max_score() - lost, "np.polyfit differs from the reference in the last bits"
 
 
-def test_the_similarity_report_compares_the_graded_answers(canvas_run):
-    _, out, _, _ = canvas_run
-    page = (out / "similarity.html").read_text(encoding="utf-8")
-    assert "3 students' answer cells compared pairwise" in page
-    with (out / "similarity.csv").open(encoding="utf-8") as handle:
-        table = list(csv.reader(handle))
-    assert table[0] == ["student_a", "student_b", "share_of_a", "share_of_b"]
-    assert all(max(float(row[2]), float(row[3])) >= 0.6 for row in table[1:])
+def test_fixing_the_test_regrades_everyone_and_keeps_the_earlier_results(semester):
+    _, classes = semester
+    for run in classes.values():
+        (history,) = sorted((run["out"] / "history").iterdir())
+        assert len(list(history.glob("*.json"))) == len(run["first_rows"]) - sum(
+            r["status"] == "missing" for r in run["first_rows"]), "every earlier result is kept"
+        assert f"earlier results kept in {history}" in run["regrade_printed"]
+        assert "changed score" in run["regrade_printed"]
+
+
+def test_the_change_report_names_the_test_that_changed(semester):
+    _, classes = semester
+    for platform, student in (("canvas", "s002"), ("moodle", "m02")):
+        changes = classes[platform]["changes"]
+        moved = [c for c in changes if c["old_score"] != c["new_score"]]
+        assert [(c["student_id"], c["tests_changed"]) for c in moved] == \
+            [(student, "least_squares_fit_hidden: failed -> passed")], platform
+        assert float(moved[0]["new_score"]) == nbs.max_score()
+        assert all(c["tests_changed"] == "" for c in changes if c not in moved), "no one else changed"
+        page = (classes[platform]["out"] / "changes.html").read_text(encoding="utf-8")
+        assert "default-src 'none'" in page and "<script" not in page and 'class="moved"' in page
+
+
+def test_the_planted_copies_are_flagged_and_the_independent_solutions_are_not(semester):
+    _, classes = semester
+    for platform, pair in (("canvas", {"s001", "rayzed_999999"}), ("moodle", {"m01", "m03"})):
+        out = classes[platform]["out"]
+        flagged = [{row["student_a"], row["student_b"]} for row in _rows(out / "similarity.csv")]
+        assert pair in flagged, platform
+        assert not any("s002" in p or "m02" in p for p in flagged), "the np.polyfit student copied no one"
+        assert "answer cells compared pairwise" in (out / "similarity.html").read_text(encoding="utf-8")
+
+
+def test_the_class_report_shows_the_regraded_run(semester):
+    _, classes = semester
+    canvas = (classes["canvas"]["out"] / "class_report.html").read_text(encoding="utf-8")
+    assert "<h2>Missing</h2><p>s003, s004</p>" in canvas
+    assert re.search(r"<h2>Names to check</h2>.*<td>rayzed_999999</td><td>rayzed_999999_394803999_01_linear_regression"
+                     r"\.ipynb</td><td>rayzed_999999 is not on the roster</td>", canvas)
+    assert "<td>least_squares_fit_hidden</td><td>3 of 3 (100%)</td>" in canvas, "after the fix, over the recorded files"
+    assert "<td>predict_hidden</td><td>3 of 3 (100%)</td>" in canvas, "Bob's second upload is not the recorded file"
+    moodle = (classes["moodle"]["out"] / "class_report.html").read_text(encoding="utf-8")
+    assert "<h2>Missing</h2><p>m04</p>" in moodle and "<td>least_squares_fit_hidden</td><td>3 of 3 (100%)</td>" in moodle
+
+
+def test_the_canvas_import_has_the_documented_columns_and_the_regraded_scores(semester):
+    root, classes = semester
+    assert "no grade (no file, or not graded): s003, s004" in classes["canvas"]["export_printed"]
+    table = _table(root / "canvas_import.csv")
+    assert tuple(table[0][:5]) == CANVAS_COLUMNS and table[0][5] == "Linear regression by gradient descent"
+    maximum = nbs.max_score()
+    assert table[1][0] == "Points Possible" and float(table[1][5]) == maximum
+    lines = {line[2]: line for line in table[2:]}
+    assert set(lines) == {"s001", "s002", "s003", "s004"}, "one row per roster student, no one else"
+    assert lines["s001"][:4] == ["Ann Lee", "340934", "s001", "ann@uni.example"]
+    assert float(lines["s001"][5]) == float(lines["s002"][5]) == maximum, "Bob's score after the fix"
+    assert lines["s003"][5] == "" and lines["s004"][5] == ""
+
+
+def test_the_moodle_imports_have_the_documented_columns_and_the_regraded_scores(semester):
+    root, classes = semester
+    maximum = nbs.max_score()
+    table = _table(root / "moodle_import.csv")
+    assert tuple(table[0][:3]) == MOODLE_COLUMNS and table[0][3] == "Linear regression by gradient descent"
+    lines = {line[2]: line for line in table[1:]}
+    assert set(lines) == {"m01", "m02", "m03", "m04"}
+    assert lines["m02"][:2] == ["Finn Cole", "finn@uni.example"] and float(lines["m02"][3]) == maximum
+    assert lines["m04"][3] == ""
+    worksheet = _table(root / "moodle_worksheet.csv")
+    assert tuple(worksheet[0]) == MOODLE_WORKSHEET_COLUMNS
+    rows = {line[0]: line for line in worksheet[1:]}
+    assert set(rows) == {"Participant 2001", "Participant 2002", "Participant 2003", "Participant 2004"}
+    assert rows["Participant 2002"][1:3] == ["Finn Cole", "finn@uni.example"]
+    assert float(rows["Participant 2002"][3]) == float(rows["Participant 2002"][4]) == maximum
+
+
+def test_an_export_for_a_platform_without_a_roster_says_what_it_needs(semester):
+    root, classes = semester
+    result = subprocess.run([sys.executable, "-m", "autograder", "export", "--out", str(classes["canvas"]["out"]),
+                             "--format", "canvas"], cwd=root / "course", capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "--format canvas needs --roster roster.csv" in result.stderr

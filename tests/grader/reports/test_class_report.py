@@ -48,3 +48,12 @@ def test_the_page_lists_missing_students_and_errors_escaped_and_loads_nothing():
     assert "&lt;script&gt;alert(#)&lt;/script&gt; got #: <b>1 student</b>" in page
     assert "<h2>Missing</h2><p>s003</p>" in page and "not valid JSON &lt;img src=x&gt;" in page
     assert "default-src 'none'" in page
+
+
+def test_files_whose_id_the_grader_chose_are_listed_escaped():
+    stranger = _result("zed", [_cell("predict", True)])
+    stranger.submission = Submission(student_id="zed", path=Path("x"), original_name="<i>zed</i>_1_2_nb.ipynb",
+                                     notebook="nb.ipynb", output_stem="nb", note="zed is not on the roster")
+    page = render("01", 6.0, [stranger, _result("ann", [_cell("predict", True)])], [])
+    assert "<td>zed</td><td>&lt;i&gt;zed&lt;/i&gt;_1_2_nb.ipynb</td><td>zed is not on the roster</td>" in page
+    assert "<td>ann</td>" not in page.split("<h2>Names to check</h2>")[1], "only files with a note"

@@ -91,6 +91,18 @@ def _roster(args: argparse.Namespace):
     return read_roster(Path(args.roster)) if getattr(args, "roster", None) else None
 
 
+def _make_roster(args: argparse.Namespace) -> int:
+    from autograder.grading.roster import roster_from_canvas, roster_from_moodle_worksheet, write_roster
+
+    source, to = Path(args.source), Path(args.to)
+    if to.exists():
+        raise FileExistsError(f"{to} exists; the roster command never replaces a file: delete it first or pass another --to")
+    roster = (roster_from_canvas if args.platform == "canvas" else roster_from_moodle_worksheet)(source)
+    write_roster(roster, to)
+    print(f"wrote {to}: {len(roster.students)} students from {source}; check it, then pass --roster {to} to grade")
+    return 0
+
+
 def _export(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if args.format == "nbgrader":
@@ -133,6 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--through", default=None, metavar="ID", help="publish the notebooks up to this assignment "
                          "id only, e.g. 03_backpropagation (default: all of course/course.toml)")
     publish.set_defaults(run=_publish)
+    roster = commands.add_parser("roster", help="write roster.csv from a platform's export: Canvas's gradebook CSV or "
+                                                "a Moodle assignment's grading worksheet")
+    roster.add_argument("platform", choices=("canvas", "moodle-worksheet"), help="what SOURCE is")
+    roster.add_argument("source", help="the CSV file downloaded from the platform")
+    roster.add_argument("--to", default="roster.csv", help="the roster to write (default roster.csv; never replaced)")
+    roster.set_defaults(run=_make_roster)
     grade = commands.add_parser("grade", help="autograde a folder or .zip of submitted notebooks")
     grade.add_argument("submissions", help="folder or .zip of <student>/<notebook>.ipynb or <student>_<notebook>.ipynb")
     grade.add_argument("--assignment", required=True, help="assignment id, e.g. 01_linear_regression")
@@ -185,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; every file graded so far is saved: run the same command again to resume", file=sys.stderr)
         return 130
-    except (KeyError, FileNotFoundError, ValueError, SandboxUnavailable, PublishError) as error:
+    except (KeyError, FileNotFoundError, FileExistsError, ValueError, SandboxUnavailable, PublishError) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
         print(f"error: {message}", file=sys.stderr)
         return 2

@@ -101,3 +101,84 @@ def platform_name(relative: PurePosixPath) -> PlatformName | None:
     if canvas:
         return PlatformName("canvas", canvas["id"], canvas["key"], canvas["rest"])
     return None
+
+
+def _platform_table(path: Path, required: tuple[str, ...], what: str) -> list[dict[str, str]]:
+    """The rows of a platform's CSV export, refused with what was expected when its header lacks a column."""
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} does not exist; expected {what}")
+    raw = path.read_bytes()
+    if len(raw) > MAX_ROSTER_BYTES:
+        raise ValueError(f"{path} is {len(raw)} bytes; expected {what} of at most {MAX_ROSTER_BYTES} bytes")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path} is not UTF-8 text (byte {error.start}); expected {what}") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [column for column in required if column not in header]
+    if missing:
+        raise ValueError(f"{path}: expected {what}, with the columns {', '.join(required)}; "
+                         f"missing {', '.join(missing)} (got {', '.join(header) or 'an empty file'})")
+    reader.fieldnames = header
+    return [{key: (value or "").strip() for key, value in row.items() if key is not None} for row in reader]
+
+
+def roster_from_canvas(path: Path) -> Roster:
+    """A roster from Canvas's gradebook export (Grades > Export > CSV File).
+
+    Each student's ``student_id`` is the SIS User ID, else the SIS Login ID, else ``canvas-<ID>``;
+    ``platform_id`` is Canvas's user ID, which names the files of its submission download. The
+    "Points Possible" row and Canvas's test student are left out.
+    """
+    students = []
+    for row in _platform_table(path, ("Student", "ID", "SIS User ID", "SIS Login ID"), "Canvas's gradebook export"):
+        if row["Student"].strip() in {"Points Possible", "Student, Test", "Test Student"} or not row["ID"].isdigit():
+            continue
+        login = row["SIS Login ID"]
+        students.append(Student(student_id=row["SIS User ID"] or login or f"canvas-{row['ID']}", name=row["Student"],
+                                email=login if "@" in login else "", platform_id=row["ID"]))
+    return _checked(students, path)
+
+
+PARTICIPANT = re.compile(r"^Participant (\d+)$")
+
+
+def roster_from_moodle_worksheet(path: Path) -> Roster:
+    """A roster from a Moodle assignment's grading worksheet (Assignment > View all submissions > Download grading worksheet).
+
+    ``platform_id`` is the participant id of its Identifier column ("Participant 1001"), which names
+    the folders of "Download all submissions"; ``student_id`` is the ID number when the worksheet has
+    one, else the email address, else ``moodle-<participant id>``.
+    """
+    students = []
+    for row in _platform_table(path, ("Identifier", "Full name", "Email address"), "a Moodle grading worksheet"):
+        participant = PARTICIPANT.match(row["Identifier"])
+        if participant is None:
+            raise ValueError(f"{path}: expected Identifier values like 'Participant 1001'; got {row['Identifier']!r}")
+        email = row["Email address"]
+        students.append(Student(student_id=row.get("ID number") or email or f"moodle-{participant[1]}",
+                                name=row["Full name"], email=email, platform_id=participant[1]))
+    return _checked(students, path)
+
+
+def _checked(students: list[Student], path: Path) -> Roster:
+    """The roster, refused when two students share an id or a platform id, or nobody is in it."""
+    if not students:
+        raise ValueError(f"{path} lists no student")
+    for column in ("student_id", "platform_id"):
+        seen: set[str] = set()
+        for student in students:
+            value = getattr(student, column)
+            if value in seen:
+                raise ValueError(f"{path}: {column} {value!r} appears twice; fix the export or write roster.csv by hand")
+            seen.add(value)
+    return Roster(tuple(students))
+
+
+def write_roster(roster: Roster, path: Path) -> None:
+    """Write ``roster`` as roster.csv; an existing file is never replaced."""
+    with path.open("x", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        writer.writerows((s.student_id, s.name, s.email, s.platform_id) for s in roster.students)

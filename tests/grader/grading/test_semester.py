@@ -1,12 +1,9 @@
-"""The instructor's semester: rosters, Canvas and Moodle downloads, platform exports, regrades that say what changed.
+"""The instructor's semester: rosters from the platforms, Canvas and Moodle downloads, regrades, reports, exports.
 
-One grading run of a Canvas-style "Download Submissions" zip of notebook 01 (a full solution, a
-partial one, a late resubmission, one student not on the roster) with a roster that also lists
-students who handed nothing in; the Canvas and Moodle import files are written from its gradebook.
-Then the same folder is graded again with --regrade after one student's file changed: the earlier
-results are kept and the change report names the tests that changed verdict.
+Unit tests of the names and rosters first; then the semester end to end (the `semester` fixture):
+a Canvas class and a Moodle class hand in notebook 01, graded from a copy of the course, regraded
+after the instructor fixes a test, and exported to both platforms.
 """
-
 from __future__ import annotations
 
 import csv
@@ -20,18 +17,29 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from autograder.grading.roster import platform_name, read_roster
+from autograder.grading.roster import (Student, platform_name, read_roster, roster_from_canvas,
+                                       roster_from_moodle_worksheet)
 from autograder.grading.steps.collect_submissions import CollectSubmissions
 from autograder.reports.platforms import CANVAS_COLUMNS, MOODLE_COLUMNS, MOODLE_WORKSHEET_COLUMNS
 from tests.attacks import notebooks as nbs
 from tests.conftest import REPO_ROOT
 
 NB = "01_linear_regression"
-ROSTER = ("student_id,name,email,platform_id\n"
-          "s001,Ann Lee,ann@uni.example,340934\n"
-          "s002,Bob Smith,bob@uni.example,334244\n"
-          "s003,Cleo Diaz,cleo@uni.example,551122\n"
-          "s004,Dan Wu,dan@uni.example,\n")
+CANVAS_GRADEBOOK = (  # Canvas: Grades > Export > CSV File, before grading
+    "Student,ID,SIS User ID,SIS Login ID,Section,Linear regression by gradient descent (1201)\n"
+    "    Points Possible,,,,,21.00\n"
+    '"Lee, Ann",340934,s001,ann@uni.example,DL 2026,\n'
+    '"Smith, Bob",334244,s002,bob@uni.example,DL 2026,\n'
+    '"Diaz, Cleo",551122,s003,cleo@uni.example,DL 2026,\n'
+    '"Wu, Dan",551123,s004,dan@uni.example,DL 2026,\n'
+    '"Student, Test",999001,,,DL 2026,\n')
+MOODLE_WORKSHEET = (  # Moodle: the assignment's "Download grading worksheet", before grading
+    "Identifier,Full name,ID number,Email address,Status,Grade,Maximum Grade,Grade can be changed,"
+    "Last modified (submission),Last modified (grade),Feedback comments\n"
+    "Participant 2001,Eve Park,m01,eve@uni.example,Submitted for grading,,21.00,Yes,,-,\n"
+    "Participant 2002,Finn Cole,m02,finn@uni.example,Submitted for grading,,21.00,Yes,,-,\n"
+    "Participant 2003,Gia Rossi,m03,gia@uni.example,Submitted for grading,,21.00,Yes,,-,\n"
+    "Participant 2004,Hal Berg,m04,hal@uni.example,No submission,,21.00,Yes,-,-,\n")
 
 
 def _write(path: Path, text: str) -> Path:
@@ -78,6 +86,46 @@ def test_a_roster_that_is_not_utf8_is_refused(tmp_path):
         read_roster(path)
 
 
+def test_a_roster_is_built_from_canvass_gradebook_export(tmp_path):
+    roster = roster_from_canvas(_write(tmp_path / "export.csv", CANVAS_GRADEBOOK))
+    assert [(s.student_id, s.name, s.email, s.platform_id) for s in roster.students][:2] == [
+        ("s001", "Lee, Ann", "ann@uni.example", "340934"), ("s002", "Smith, Bob", "bob@uni.example", "334244")]
+    assert len(roster.students) == 4, "the Points Possible row and Canvas's test student are left out"
+    no_sis = roster_from_canvas(_write(tmp_path / "no_sis.csv", "Student,ID,SIS User ID,SIS Login ID\nAnn,77,,\n"))
+    assert no_sis.students[0].student_id == "canvas-77"
+
+
+def test_a_roster_is_built_from_a_moodle_grading_worksheet(tmp_path):
+    roster = roster_from_moodle_worksheet(_write(tmp_path / "worksheet.csv", MOODLE_WORKSHEET))
+    assert roster.students[0] == Student("m01", "Eve Park", "eve@uni.example", "2001")
+    no_id_number = _write(tmp_path / "plain.csv", "Identifier,Full name,Email address\nParticipant 5,Ann,a@x.example\n")
+    assert roster_from_moodle_worksheet(no_id_number).students[0].student_id == "a@x.example"
+
+
+@pytest.mark.parametrize("maker, text, message", [
+    ("canvas", "Name,Email\nAnn,a@x\n", "expected Canvas's gradebook export, with the columns Student, ID, SIS User "
+     "ID, SIS Login ID; missing Student, ID, SIS User ID, SIS Login ID"),
+    ("moodle", "Identifier,Full name,Email address\nAnn,Ann,a@x\n", "expected Identifier values like 'Participant "
+     "1001'; got 'Ann'"),
+    ("moodle", "Identifier,Full name,Email address\nParticipant 1,A,a@x\nParticipant 2,B,a@x\n",
+     "student_id 'a@x' appears twice"),
+    ("canvas", "Student,ID,SIS User ID,SIS Login ID\n    Points Possible,,,\n", "lists no student"),
+])
+def test_a_platform_export_that_is_not_one_is_refused_saying_what_was_expected(tmp_path, maker, text, message):
+    read = roster_from_canvas if maker == "canvas" else roster_from_moodle_worksheet
+    with pytest.raises(ValueError, match=re.escape(message)):
+        read(_write(tmp_path / "export.csv", text))
+
+
+def test_the_roster_command_never_replaces_a_file(tmp_path):
+    existing = _write(tmp_path / "roster.csv", "student_id\nkeep\n")
+    export = _write(tmp_path / "export.csv", CANVAS_GRADEBOOK)
+    result = subprocess.run([sys.executable, "-m", "autograder", "roster", "canvas", str(export), "--to", str(existing)],
+                            cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "never replaces a file" in result.stderr
+    assert existing.read_text(encoding="utf-8") == "student_id\nkeep\n"
+
+
 def _collect_ids(names: list[str], roster) -> tuple[dict, dict]:
     """file name -> (student id, note), as CollectSubmissions gives them, without grading."""
     from autograder.grading.steps.collect_submissions import assign_ids
@@ -112,8 +160,9 @@ def test_a_name_that_borrows_a_classmates_platform_id_takes_no_ones_id(tmp_path)
         "a folder already named s1 keeps it; the platform file does not merge into it"
 
 
-# The semester, end to end: a Canvas class and a Moodle class hand in notebook 01 through a clone of
-# the course in an ordinary folder. Each class has a roster, a student who handed nothing in, a
+# The semester, end to end: a Canvas class and a Moodle class hand in notebook 01, graded from a copy
+# of the course in an ordinary folder. Each class has a roster (built by `python -m autograder roster`
+# from the platform's own export), a student who handed nothing in, a
 # planted copy (a classmate's answers with names changed) and an independent correct solution that
 # uses np.polyfit. The instructor's first version of the least_squares_fit test compares exactly
 # (rtol=0, atol=0), a slip that fails the polyfit student; the instructor fixes the test, and the next
@@ -127,11 +176,6 @@ CANVAS_FILES = {  # Canvas's "Download Submissions" names: login_id_submissionid
     f"smithbob_LATE_334244_394803489_{NB}-1.ipynb": "partial",   # a second upload: same student, second file
     f"rayzed_999999_394803999_{NB}.ipynb": "copy",               # not on the roster, and Ann's answers disguised
 }
-MOODLE_ROSTER = ("student_id,name,email,platform_id\n"
-                 "m01,Eve Park,eve@uni.example,2001\n"
-                 "m02,Finn Cole,finn@uni.example,2002\n"
-                 "m03,Gia Rossi,gia@uni.example,2003\n"
-                 "m04,Hal Berg,hal@uni.example,2004\n")
 MOODLE_FILES = {  # Moodle's "Download all submissions": one folder per student
     f"Eve Park_2001_assignsubmission_file_/{NB}.ipynb": "full",
     f"Finn Cole_2002_assignsubmission_file_/{NB}.ipynb": "alternative",
@@ -148,6 +192,13 @@ def _dumps(notebook) -> str:
 def _notebook(kind: str):
     return {"full": nbs.full, "alternative": nbs.alternative, "partial": nbs.partial,
             "copy": lambda: nbs.disguised_copy(nbs.full())}[kind]()
+
+
+def _make_roster(course: Path, platform: str, export: Path, to: Path) -> str:
+    result = subprocess.run([sys.executable, "-m", "autograder", "roster", platform, str(export), "--to", str(to)],
+                            cwd=course, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
 
 
 def _grade(course: Path, download: Path, roster: Path, out: Path) -> str:
@@ -193,8 +244,11 @@ def semester(tmp_path_factory):
     instructor.write_text(fixed.replace(json.dumps(HIDDEN_CALL)[1:-1], json.dumps(SLIP)[1:-1]), encoding="utf-8")
 
     classes = {}
-    for platform, files, roster_text in (("canvas", CANVAS_FILES, ROSTER), ("moodle", MOODLE_FILES, MOODLE_ROSTER)):
-        roster = _write(root / f"{platform}_roster.csv", roster_text)
+    for platform, files, export in (("canvas", CANVAS_FILES, CANVAS_GRADEBOOK),
+                                    ("moodle", MOODLE_FILES, MOODLE_WORKSHEET)):
+        roster = root / f"{platform}_roster.csv"
+        _make_roster(course, "canvas" if platform == "canvas" else "moodle-worksheet",
+                     _write(root / f"{platform}_export.csv", export), roster)
         download = root / f"{platform}_download.zip"
         with zipfile.ZipFile(download, "w") as archive:
             for name, kind in files.items():
@@ -306,7 +360,7 @@ def test_the_canvas_import_has_the_documented_columns_and_the_regraded_scores(se
     assert table[1][0] == "Points Possible" and float(table[1][5]) == maximum
     lines = {line[2]: line for line in table[2:]}
     assert set(lines) == {"s001", "s002", "s003", "s004"}, "one row per roster student, no one else"
-    assert lines["s001"][:4] == ["Ann Lee", "340934", "s001", "ann@uni.example"]
+    assert lines["s001"][:4] == ["Lee, Ann", "340934", "s001", "ann@uni.example"]
     assert float(lines["s001"][5]) == float(lines["s002"][5]) == maximum, "Bob's score after the fix"
     assert lines["s003"][5] == "" and lines["s004"][5] == ""
 

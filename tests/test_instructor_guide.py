@@ -31,6 +31,8 @@ NOT_RUN = {
     r"^\. \.venv/bin/activate$": "changes the calling shell only",
     r"^make timings( |$)": "executes every notebook: minutes; prints the README's timings",
     r"^make lock$": "re-pins from PyPI; tests/test_pins.py checks the result",
+    r"^python3? -m autograder roster ": "needs the platform's export; tests/grader/grading/test_semester.py builds "
+                                        "rosters from a Canvas gradebook export and a Moodle worksheet with it",
     r"--shard \d+/\d+|^python3? -m autograder merge ": "sharding example, shards run on other machines; "
                                                          "tests/grader/grading/test_grade.py grades shards and merges them",
 }

@@ -7,9 +7,7 @@ after the instructor fixes a test, and exported to both platforms.
 from __future__ import annotations
 
 import csv
-import json
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -23,6 +21,7 @@ from autograder.grading.steps.collect_submissions import CollectSubmissions
 from autograder.reports.platforms import CANVAS_COLUMNS, MOODLE_COLUMNS, MOODLE_WORKSHEET_COLUMNS
 from tests.attacks import notebooks as nbs
 from tests.conftest import REPO_ROOT
+from tests.course_copy import copy_course, set_least_squares_test
 
 NB = "01_linear_regression"
 CANVAS_GRADEBOOK = (  # Canvas: Grades > Export > CSV File, before grading
@@ -168,8 +167,6 @@ def test_a_name_that_borrows_a_classmates_platform_id_takes_no_ones_id(tmp_path)
 # (rtol=0, atol=0), a slip that fails the polyfit student; the instructor fixes the test, and the next
 # `grade` regrades everyone on its own. Then the reports and both platforms' exports.
 
-HIDDEN_CALL = 'grading.record("least_squares_fit(x, y)", least_squares_fit(x_hidden, y_hidden),'
-SLIP = HIDDEN_CALL + " rtol=0, atol=0,"
 CANVAS_FILES = {  # Canvas's "Download Submissions" names: login_id_submissionid_filename
     f"leeann_340934_208490284_{NB}.ipynb": "full",
     f"smithbob_334244_394803480_{NB}.ipynb": "alternative",
@@ -231,18 +228,8 @@ def _table(path: Path) -> list[list[str]]:
 def semester(tmp_path_factory):
     """Both classes graded, the test fixed, both graded again, then exported: the folders and what was printed."""
     root = tmp_path_factory.mktemp("semester")
-    course = root / "course"
-    for part in ("autograder", "course", f"source/{NB}", "nbgrader_config.py"):
-        source = REPO_ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, course / part, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
-        else:
-            shutil.copy2(source, course / part)
-    instructor = course / "source" / NB / f"{NB}.ipynb"
-    fixed = instructor.read_text(encoding="utf-8")
-    assert fixed.count(json.dumps(HIDDEN_CALL)[1:-1]) == 1
-    instructor.write_text(fixed.replace(json.dumps(HIDDEN_CALL)[1:-1], json.dumps(SLIP)[1:-1]), encoding="utf-8")
-
+    course = copy_course(root / "course")
+    set_least_squares_test(course, exact=True)
     classes = {}
     for platform, files, export in (("canvas", CANVAS_FILES, CANVAS_GRADEBOOK),
                                     ("moodle", MOODLE_FILES, MOODLE_WORKSHEET)):
@@ -257,7 +244,7 @@ def semester(tmp_path_factory):
         printed = _grade(course, download, roster, out)
         classes[platform] = {"roster": roster, "download": download, "out": out, "printed": printed,
                              "first_rows": _rows(out / "grades.csv")}
-    instructor.write_text(fixed, encoding="utf-8")  # the instructor fixes the test
+    set_least_squares_test(course, exact=False)  # the instructor fixes the test
     for platform, run in classes.items():
         run["regrade_printed"] = _grade(course, run["download"], run["roster"], run["out"])
         run["rows"] = _rows(run["out"] / "grades.csv")

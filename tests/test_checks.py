@@ -1,5 +1,7 @@
 """dlcourse.checks: messages in the course's fixed order."""
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -156,3 +158,45 @@ def test_failure_message_outside_a_notebook():
     assert checks.failure_message(AssertionError("plain")) is None
     assert checks.failure_message(ValueError("x")) is None
     assert checks.install_failure_display() is False  # no IPython kernel here
+
+
+# check_rules reads the function's own code: these stand in for a student's answers.
+def _tanh_from_exp(x):
+    e = np.exp(-2 * np.abs(x))
+    return np.sign(x) * (1 - e) / (1 + e)
+
+
+def _tanh_by_numpy(x):
+    return np.tanh(x)
+
+
+def _predict_with_a_loop(x, phi):
+    return np.array([phi[0] + phi[1] * value for value in x])
+
+
+TANH_RULE = {"must_not_use": ("np.tanh", "scipy"), "hint": "build it from np.exp."}
+
+
+def test_check_rules_passes_an_answer_that_keeps_them():
+    assert checks.check_rules("tanh", _tanh_from_exp, **TANH_RULE) is None
+
+
+@pytest.mark.parametrize("answer, message", [
+    (_tanh_by_numpy, "[FAIL] tanh: got code that uses np.tanh, expected an answer without np.tanh or scipy. "
+                     "Hint: build it from np.exp."),
+    (np.tanh, "[FAIL] tanh: got code that uses np.tanh,"),
+    (lambda x: np.tanh(x), "[FAIL] tanh: got code that uses np.tanh,"),
+    (functools.partial(np.power, 2), "[FAIL] tanh: got a function whose code cannot be read, expected a def in the "
+                                     "answer cell."),
+])
+def test_check_rules_fails_a_forbidden_name_in_one_line(answer, message):
+    with pytest.raises(AssertionError) as failure:
+        checks.check_rules("tanh", answer, **TANH_RULE)
+    assert str(failure.value).startswith(message) and "\n" not in str(failure.value)
+
+
+def test_check_rules_finds_a_loop_when_loops_are_forbidden():
+    with pytest.raises(AssertionError, match=r"got code that uses a list comprehension, expected an answer without "
+                                             r"a Python loop"):
+        checks.check_rules("predict", _predict_with_a_loop, no_loops=True)
+    assert checks.check_rules("predict", _predict_with_a_loop) is None

@@ -13,6 +13,7 @@ from autograder.grading.context import GradingContext
 from autograder.grading.result import SubmissionResult
 from autograder.grading.results_store import ResultsStore, sha256_file
 from autograder.grading.steps.base import check_order
+from autograder.grading.steps.check_rules import CheckRules
 from autograder.grading.steps.execute_in_sandbox import ExecuteInSandbox
 from autograder.grading.steps.judge_cells import JudgeCells
 from autograder.grading.steps.match_cells import MatchCells
@@ -24,7 +25,8 @@ from autograder.grading.steps.write_feedback import WriteFeedback
 from autograder.grading.submission import GradingError, SubmissionState
 
 SUBMISSION_INPUTS = ("submission", "out")
-SUBMISSION_STEPS = (ReadNotebook, MatchCells, RestoreTests, ExecuteInSandbox, JudgeCells, SaveAutograded, WriteFeedback)
+SUBMISSION_STEPS = (ReadNotebook, MatchCells, RestoreTests, ExecuteInSandbox, JudgeCells, CheckRules, SaveAutograded,
+                    WriteFeedback)
 UNGRADABLE_STEPS = (WriteErrorFeedback,)
 
 check_order(SUBMISSION_STEPS, SUBMISSION_INPUTS)

@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from dlcourse import progress
+from dlcourse import progress, rules
 
 
 def _fail(name: str, got: str, expected: str, hint: str) -> AssertionError:
@@ -137,6 +137,55 @@ def check_raises(name: str, call: Callable[[], Any], error: type[BaseException],
     except Exception as other:  # a different error is still a failure, described as such
         raise _fail(name, f"{type(other).__name__}: {other}", f"a {error.__name__}", hint) from None
     raise _fail(name, "no error", f"a {error.__name__}", hint)
+
+
+@_recorded
+def check_rules(name: str, function: Any, *, must_not_use: tuple[str, ...] = (), no_loops: bool = False,
+                hint: str = "") -> None:
+    """Check how an answer is written, from its code: names it must not use, and whether it may loop.
+
+    The grader reads this call from the instructor's notebook and checks the submitted answer cell
+    the same way (``dlcourse.rules``), so a rule shown here is the rule graded.
+
+    Args:
+        name: the exercise's function, as messages show it.
+        function: the student's function (its source is read, not run).
+        must_not_use: dotted names the answer may not use (``"np.tanh"``; ``"scipy"`` for all of SciPy).
+        no_loops: forbid for and while loops and comprehensions.
+        hint: one sentence on how to do it instead.
+    """
+    import inspect
+    import textwrap
+    import types
+
+    found = [rule for rule in must_not_use if function is _resolve(rule)]
+    if not found:
+        try:
+            source = textwrap.dedent(inspect.getsource(function))
+        except (OSError, TypeError):
+            raise _fail(name, "a function whose code cannot be read", "a def in the answer cell", hint) from None
+        own = getattr(function, "__name__", "")
+        aliases = {key: value.__name__ for key, value in getattr(function, "__globals__", {}).items()
+                   if isinstance(value, types.ModuleType)}
+        try:
+            found = rules.check_source(source, None if own == "<lambda>" else own, must_not_use=must_not_use,
+                                       no_loops=no_loops, aliases=aliases)
+        except ValueError as error:
+            raise _fail(name, f"code that cannot be checked ({error})", "a def in the answer cell", hint) from None
+    if found:
+        raise AssertionError("[FAIL] " + rules.describe(name, found, must_not_use, no_loops, hint))
+
+
+def _resolve(dotted: str) -> Any:
+    """The object a dotted name such as ``np.tanh`` names, if its module is already imported (else None)."""
+    parts = rules.canonical(dotted, rules.COURSE_ALIASES).split(".")
+    for split in range(len(parts), 0, -1):
+        value = sys.modules.get(".".join(parts[:split]))
+        if value is not None:
+            for attribute in parts[split:]:
+                value = getattr(value, attribute, None)
+            return value
+    return None
 
 
 # --- What a student sees when a check fails or an exercise is still a stub -------------------

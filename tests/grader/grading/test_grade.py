@@ -133,12 +133,22 @@ def write(notebook, path: Path) -> None:
     nbformat.write(notebook, path)
 
 
+RULE_ANSWERS = {  # predict must be written without a Python loop (its visible test says so)
+    "looped": "def predict(x, phi):\n    return np.array([phi[0] + phi[1] * value for value in x])\n",
+    "loop_free": "def predict(x, phi):\n    return np.add(phi[0], np.multiply(phi[1], x))\n",
+}
+
+
 def build_submissions(folder: Path) -> None:
     name = ASSIGNMENT.notebook
     write(student_solution(), folder / "full" / name)
     write(release(), folder / "untouched" / name)
     write(stripped(), folder / "stripped" / name)
     write(wrong_predict(), folder / "wrong" / name)
+    for student, answer in RULE_ANSWERS.items():
+        notebook = student_solution()
+        notebook.cells[index_of(notebook, "predict")].source = answer
+        write(notebook, folder / student / name)
     edited = wrong_predict()
     edited.cells[index_of(edited, "predict_examples")].source = 'print("[PASS] predict")'
     del edited.cells[index_of(edited, "predict_hidden")]
@@ -213,6 +223,16 @@ def test_solution_scores_full_marks_and_release_zero(graded):
     rows, _, _ = graded
     assert rows["full"]["status"] == "graded" and score(rows, "full") == float(rows["full"]["max_score"]) == max_score()
     assert rows["untouched"]["status"] == "graded" and score(rows, "untouched") == 0
+
+
+def test_a_rule_of_the_exercise_is_checked_on_the_code_and_a_correct_alternative_keeps_it(graded):
+    rows, out, _ = graded
+    assert score(rows, "looped") == max_score() - points_of("predict_hidden"), "right values, but written with a loop"
+    assert ("predict_hidden (predict: got code that uses a list comprehension, expected an answer without a Python "
+            "loop. Hint: NumPy applies + and * to whole arrays, so no loop is needed.)") in rows["looped"]["message"]
+    assert score(rows, "loop_free") == max_score()
+    page = (out / "feedback" / "looped" / f"{ASSIGNMENT.id}.html").read_text(encoding="utf-8")
+    assert "[FAIL] predict: got code that uses a list comprehension" in page, "the visible check said it first"
 
 
 def test_cells_without_metadata_and_renamed_downloads_still_grade_fully(graded):

@@ -1,10 +1,12 @@
-"""Run plausible wrong answers against a notebook's hidden tests, judged as the grader judges them.
+"""Run plausible wrong answers, and correct alternatives, against a notebook's hidden tests, judged as the grader judges.
 
 One kernel per notebook: the instructor's notebook runs up to its last test cell (as far as the
 grader runs it) with a grading seed, which gives the reference records of every graded cell. Each
-mutant then replaces one solution cell, re-runs that exercise's graded cells, and
-``autograder.grading.verdict.judge_cell`` decides them against the reference; the solution is put back
-before the next mutant. This is a test tool, not a sandbox: the mutants are the course's own code.
+mutant or alternative then replaces one solution cell, re-runs that exercise's graded cells, and
+``autograder.grading.verdict.judge_cell`` decides them against the reference; the rules its visible
+test declares (``check_rules``) are checked on the replaced code as the grader's CheckRules step
+does. The solution is put back before the next one. This is a test tool, not a sandbox: the
+mutants and alternatives are the course's own code.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from autograder.grading.template import after_last_test
+from autograder.grading.steps.check_rules import declared_rules
+from autograder.grading.steps.check_rules import verdict as rule_verdict
+from autograder.grading.template import after_last_test, build_notebook_template
 from autograder.grading.verdict import Verdict, judge_cell, records_of
 
 
@@ -29,11 +33,21 @@ class Mutant:
     source: str  # the whole replacement cell
 
 
+@dataclass(frozen=True)
+class Alternative:
+    """A correct solution written another way than the instructor's: it must score full marks."""
+
+    exercise: str  # grade_id of the solution cell it replaces
+    way: str  # how it differs from the instructor's, in a few words
+    source: str  # the whole replacement cell
+
+
 @dataclass
 class MutantReport:
     reference: dict[str, list[dict]] = field(default_factory=dict)  # graded cell -> records
     reseeded: dict[str, list[dict]] = field(default_factory=dict)  # the same cells under another seed
     verdicts: dict[str, dict[str, Verdict]] = field(default_factory=dict)  # mistake -> graded cell -> verdict
+    alternatives: dict[str, dict[str, Verdict]] = field(default_factory=dict)  # way -> graded cell -> verdict
 
 
 def _meta(cell) -> dict:
@@ -54,14 +68,15 @@ def _run(client: NotebookClient, notebook, index: int, source: str) -> list:
 
 
 def run_mutants(path: Path, mutants: list[Mutant], seeds: tuple[str, str] = ("mutants-1", "mutants-2"),
-                timeout: int = 600) -> MutantReport:
-    """Execute the notebook once, then every mutant against the graded cells of its exercise.
+                timeout: int = 600, alternatives: list[Alternative] = ()) -> MutantReport:
+    """Execute the notebook once, then every mutant and alternative against the graded cells of its exercise.
 
-    The first seed drives the reference and the mutants; the graded cells then run again under
-    the second, and those records must differ (see ``MutantReport.reseeded``). Fixed seeds keep
-    CI repeatable; pass others to look for mutants that pass by luck.
+    The first seed drives the reference, the mutants and the alternatives; the graded cells then run
+    again under the second, and those records must differ (see ``MutantReport.reseeded``). Fixed
+    seeds keep CI repeatable; pass others to look for mutants that pass by luck.
     """
     notebook = nbformat.read(path, as_version=4)
+    rules = declared_rules(build_notebook_template(path.name, notebook, notebook))
     report = MutantReport()
     env = {"DLCOURSE_FAST": "1", "DLCOURSE_GRADING_SEED": seeds[0]}
     saved = {k: os.environ.get(k) for k in env}
@@ -79,13 +94,21 @@ def run_mutants(path: Path, mutants: list[Mutant], seeds: tuple[str, str] = ("mu
             client.allow_errors = True
             solutions = {_meta(c)["grade_id"]: (i, c.source) for i, c in enumerate(notebook.cells)
                          if _meta(c).get("solution") and c.cell_type == "code"}
-            for mutant in mutants:
-                index, original = solutions[mutant.exercise]
-                _run(client, notebook, index, mutant.source)
-                report.verdicts[mutant.mistake] = {
-                    grade_id: judge_cell(report.reference[grade_id],
-                                         records_of(_run(client, notebook, test_index, notebook.cells[test_index].source)))
-                    for test_index, grade_id in graded if grade_id.startswith(mutant.exercise)}
+            for replacement, verdicts in [(m, report.verdicts) for m in mutants] + \
+                                         [(a, report.alternatives) for a in alternatives]:
+                index, original = solutions[replacement.exercise]
+                _run(client, notebook, index, replacement.source)
+                found = {grade_id: judge_cell(report.reference[grade_id],
+                                              records_of(_run(client, notebook, test_index,
+                                                              notebook.cells[test_index].source)))
+                         for test_index, grade_id in graded if grade_id.startswith(replacement.exercise)}
+                for rule in rules:
+                    if rule.hidden_grade_id in found:
+                        message = rule_verdict(rule, _sources_before(notebook, rule.hidden_grade_id,
+                                                                     index, replacement.source))
+                        if message:
+                            found[rule.hidden_grade_id] = Verdict(False, message)
+                verdicts[getattr(replacement, "mistake", None) or replacement.way] = found
                 _run(client, notebook, index, original)
             _run(client, notebook, 0, f"import os; os.environ['DLCOURSE_GRADING_SEED'] = {seeds[1]!r}")
             for index, grade_id in graded:
@@ -97,3 +120,10 @@ def run_mutants(path: Path, mutants: list[Mutant], seeds: tuple[str, str] = ("mu
             else:
                 os.environ[key] = value
     return report
+
+
+def _sources_before(notebook, hidden_grade_id: str, replaced: int, source: str) -> list[str]:
+    """The code that ran before a hidden test, tests excluded, with cell ``replaced`` holding ``source``."""
+    end = next(i for i, c in enumerate(notebook.cells) if _meta(c).get("grade_id") == hidden_grade_id)
+    return [source if i == replaced else c.source for i, c in enumerate(notebook.cells[:end])
+            if c.cell_type == "code" and not _meta(c).get("grade")]

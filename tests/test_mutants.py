@@ -1,4 +1,5 @@
-"""Every plausible wrong answer in tests/mutants/ fails its exercise's hidden tests, judged as the grader judges.
+"""Every plausible wrong answer in tests/mutants/ fails its exercise's hidden tests, and every correct
+alternative in tests/alternatives/ passes them all, judged as the grader judges (values and rules).
 
 Also: the instructor's solution passes its own hidden tests when they run again, and every graded
 cell records at least one value that changes with the grading seed, so no answer can be hard-coded.
@@ -9,18 +10,25 @@ import pkgutil
 
 import pytest
 
+import tests.alternatives
 import tests.mutants
 from tests.conftest import COURSE
 from tests.mutant_harness import run_mutants
 
-MODULES = [importlib.import_module(f"tests.mutants.{m.name}") for m in pkgutil.iter_modules(tests.mutants.__path__)]
-BY_NOTEBOOK = {module.NOTEBOOK: module.MUTANTS for module in MODULES}
+
+def _modules(package) -> list:
+    return [importlib.import_module(f"{package.__name__}.{m.name}") for m in pkgutil.iter_modules(package.__path__)]
+
+
+BY_NOTEBOOK = {module.NOTEBOOK: module.MUTANTS for module in _modules(tests.mutants)}
+ALTERNATIVES = {module.NOTEBOOK: module.ALTERNATIVES for module in _modules(tests.alternatives)}
 
 
 @pytest.fixture(scope="module", params=sorted(BY_NOTEBOOK))
 def report(request):
     assignment = next(a for a in COURSE.assignments if a.id == request.param)
-    return request.param, run_mutants(assignment.source_path(), BY_NOTEBOOK[request.param])
+    return request.param, run_mutants(assignment.source_path(), BY_NOTEBOOK[request.param],
+                                      alternatives=ALTERNATIVES.get(request.param, []))
 
 
 def test_every_notebook_has_mutants():
@@ -46,3 +54,19 @@ def test_every_graded_cell_records_a_value_that_depends_on_the_seed(report):
     for grade_id, records in result.reference.items():
         assert records, f"{notebook}: {grade_id} records no value"
         assert records != result.reseeded[grade_id], f"{notebook}: {grade_id} records only values a student can predict"
+
+
+def test_every_correct_alternative_passes_every_hidden_test_of_its_exercise(report):
+    notebook, result = report
+    for way, verdicts in result.alternatives.items():
+        assert verdicts, f"{notebook}: no graded cell for the exercise of alternative '{way}'"
+        failed = {grade_id: v.message for grade_id, v in verdicts.items() if not v.passed}
+        assert not failed, f"{notebook}: the correct alternative '{way}' fails {failed}"
+
+
+def test_alternatives_cover_the_numpy_notebooks():
+    assert set(ALTERNATIVES) == {"01_linear_regression", "02_logistic_regression", "03_backpropagation",
+                                 "04_activations", "05_optimization"}
+    for notebook, alternatives in ALTERNATIVES.items():
+        ways = [a.way for a in alternatives]
+        assert len(ways) == len(set(ways)), f"{notebook}: repeated alternative descriptions"

@@ -107,4 +107,12 @@ MUTANTS = [
     Mutant("fit_output_layer", "sigmoid features",
            _FIT + "    phi = np.column_stack([sigmoid(x[:, None] * v + b), np.ones_like(x)])\n"
            "    c = np.linalg.lstsq(phi, y, rcond=None)[0]\n    return c[:-1], float(c[-1])"),
+    Mutant("tanh_functions", "np.tanh instead of the rewritten fraction (the exercise forbids it)",
+           "def tanh(x):\n    return np.tanh(x)" + _TANH_DERIVATIVE_OK),
+    Mutant("softmax_jacobian", "differentiated numerically with dlcourse.gradcheck, not derived",
+           "from dlcourse import gradcheck\n\n\ndef softmax_jacobian(z):\n    z = np.asarray(z, dtype=float)\n"
+           "    return np.array([gradcheck.numeric_grad(lambda t: softmax(t)[i], z.copy()) for i in range(len(z))])"),
+    Mutant("one_hidden_layer", "right values, but a Python loop over the hidden units (the exercise forbids it)",
+           _NETWORK + "    out = np.full(len(x), float(b0))\n    for h in range(len(v)):\n"
+           "        out = out + w[h] * tanh(v[h] * x + b[h])\n    return out"),
 ]

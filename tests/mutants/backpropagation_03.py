@@ -209,4 +209,10 @@ MUTANTS = [
         "        order = np.random.permutation(len(x))\n"
         "        for start in range(0, len(x), batch_size):\n"
         "            batch = order[start:start + batch_size]\n" + STEP + _update() + FULL_LOSS)),
+    Mutant("numerical_gradient", "calls dlcourse.gradcheck instead of writing the central difference",
+           "from dlcourse import gradcheck\n\n\ndef numerical_gradient(f, x, h=1e-5):\n"
+           "    return gradcheck.numeric_grad(f, np.array(x, dtype=float), h)"),
+    Mutant("softmax_cross_entropy_grad", "differentiated numerically, not derived",
+           "def softmax_cross_entropy_grad(z, y):\n"
+           "    return numerical_gradient(lambda t: softmax_cross_entropy(t, y), z)"),
 ]

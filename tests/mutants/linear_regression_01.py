@@ -74,4 +74,6 @@ MUTANTS += [
            "    return float(2 / np.linalg.eigvalsh(h).max())"),
     Mutant("largest_stable_learning_rate", "diagonal of the Hessian only",
            "def largest_stable_learning_rate(x):\n    return float(2 / max(2 * len(x), 2 * (x ** 2).sum()))"),
+    Mutant("predict", "right values, but a Python loop over the points (the exercise forbids it)",
+           "def predict(x, phi):\n    return np.array([phi[0] + phi[1] * value for value in x])"),
 ]

@@ -102,4 +102,11 @@ MUTANTS = [
            "def accuracy(y_true, y_pred):\n    return float(np.sum(np.asarray(y_true) == np.asarray(y_pred)))"),
     Mutant("accuracy", "error rate",
            "def accuracy(y_true, y_pred):\n    return float(np.mean(np.asarray(y_true) != np.asarray(y_pred)))"),
+    Mutant("binary_cross_entropy_gradient", "differentiated numerically with dlcourse.gradcheck, not derived",
+           "from dlcourse import gradcheck\n\n\ndef binary_cross_entropy_gradient(z, y):\n"
+           "    return gradcheck.numeric_grad(lambda t: binary_cross_entropy(t, y), np.array(z, dtype=float))"),
+    Mutant("logistic_gradient", "right values, but a Python loop over the points (the exercise forbids it)",
+           "def logistic_gradient(x, y, w, b):\n    dz = binary_cross_entropy_gradient(x @ w + b, y)\n"
+           "    grad_w = np.zeros_like(w)\n    for i in range(len(y)):\n        grad_w = grad_w + dz[i] * x[i]\n"
+           "    return grad_w, float(np.sum(dz))"),
 ]

@@ -199,8 +199,11 @@ def _make_roster(course: Path, platform: str, export: Path, to: Path) -> str:
 
 
 def _grade(course: Path, download: Path, roster: Path, out: Path) -> str:
+    # Limits well above what notebook 01 needs (about 10 s), so that a kernel that hangs (seen once in a
+    # CI run, never reproduced) costs two minutes and a retry, not the test's whole timeout.
     grade = subprocess.run([sys.executable, "-m", "autograder", "grade", str(download), "--assignment", NB,
-                            "--jobs", "2", "--roster", str(roster), "--out", str(out)],
+                            "--jobs", "2", "--roster", str(roster), "--out", str(out),
+                            "--cell-timeout", "60", "--notebook-timeout", "120"],
                            cwd=course, capture_output=True, text=True, timeout=900)
     assert grade.returncode == 0, grade.stdout[-3000:] + grade.stderr[-3000:]
     return grade.stdout

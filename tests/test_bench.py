@@ -112,3 +112,14 @@ def test_runs_can_start_from_the_same_weights_and_record_per_epoch_curves(tmp_pa
     assert mean.shape == (2,) and np.allclose(std, 0.0)
     with pytest.raises(ValueError, match="epoch_curves=True"):
         bench.mean_curves({"torch": [copied]})
+
+
+def test_a_gap_within_the_spread_is_called_indistinguishable_with_so_few_runs_not_absent():
+    def side(label, seconds):
+        return {"label": label, "runs": 3, "seconds": (seconds, 0.5), "accuracy": (0.98, 0.001),
+                "peak_rss_mb": (900.0, 10.0)}
+
+    sentences = bench.describe_comparison({"tf": side("Keras", 10.0), "torch": side("PyTorch", 10.4)})
+    assert sentences[0] == ("Training time: Keras was faster by 0.40 s (x1.04); within the run-to-run spread "
+                            "(1.00 s), so with 3 runs each it cannot be told apart from run-to-run noise.")
+    assert not any("not a real difference" in s for s in sentences)

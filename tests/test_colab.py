@@ -20,11 +20,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from autograder.authoring.publish import publish
 from tests.conftest import COURSE, REPO_ROOT
 from tests.grader.authoring.test_publish import make_course_copy
+from tests.notebook_client import ShortPollClient
 
 COLAB_LIKE = REPO_ROOT / "tests" / "data" / "colab_like.txt"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -73,7 +73,7 @@ def colab(tmp_path_factory):
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FAKE_COLAB), setup])
     environment = {**os.environ, "JUPYTER_PATH": str(_kernel_spec(root / "jupyter", python))}
     with _environment(environment):
-        NotebookClient(notebook, timeout=600, kernel_name="colab", resources={"metadata": {"path": str(root)}}).execute()
+        ShortPollClient(notebook, timeout=600, kernel_name="colab", resources={"metadata": {"path": str(root)}}).execute()
     after = _pip(python, "freeze", "--all")
     return python, before, after, setup.outputs, edition
 
@@ -121,7 +121,7 @@ def test_widgets_and_fail_lines_work_with_colabs_ipywidgets_7(colab, tmp_path, m
         'from dlcourse import progress\nprogress.summary({"predict": ["predict"], "fit": ["fit"]})',
     ]
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-    NotebookClient(notebook, timeout=180, kernel_name="colab", allow_errors=True,
+    ShortPollClient(notebook, timeout=180, kernel_name="colab", allow_errors=True,
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
     outputs = [cell.outputs for cell in notebook.cells]
     printed = "".join(o.get("text", "") for o in outputs[0])
@@ -145,7 +145,7 @@ def test_the_editions_numpy_notebooks_run_on_colab_where_only_unwritten_exercise
     monkeypatch.setenv("DLCOURSE_FAST", "1")
     notebook = nbformat.read(edition / "release" / assignment_id / f"{assignment_id}.ipynb", as_version=4)
     notebook.cells.insert(0, nbformat.v4.new_code_cell(FAKE_COLAB))
-    NotebookClient(notebook, timeout=300, kernel_name="colab", allow_errors=True,
+    ShortPollClient(notebook, timeout=300, kernel_name="colab", allow_errors=True,
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
     outputs = [o for cell in notebook.cells for o in cell.get("outputs", [])]
     assert not [o for o in outputs if o.get("name") == "stderr"], [o for o in outputs if o.get("name") == "stderr"]

@@ -39,7 +39,7 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 def test_explore_shows_its_panel_once_in_a_live_kernel_in_full_mode(monkeypatch, tmp_path):
     """Full mode, widgets active: a cell that ends with explore(...) shows one panel, not two."""
     import nbformat
-    from nbclient import NotebookClient
+    from tests.notebook_client import ShortPollClient
 
     monkeypatch.setenv("DLCOURSE_FAST", "0")
     cell = nbformat.v4.new_code_cell(
@@ -47,7 +47,7 @@ def test_explore_shows_its_panel_once_in_a_live_kernel_in_full_mode(monkeypatch,
         "def draw(slope, n):\n    plt.plot([0, n], [0, slope * n])\n    plt.title('line')\n\n"
         "widgets.explore(draw, slope=(-1.0, 1.0, 0.1, 0.5), n=(1, 5, 1, 2))")
     notebook = nbformat.v4.new_notebook(cells=[cell])
-    NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    ShortPollClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     views = [o for o in cell.outputs if WIDGET_VIEW in o.get("data", {})]
     assert len(views) == 1, cell.outputs
     assert not any(o.get("name") == "stderr" or o["output_type"] == "error" for o in cell.outputs), cell.outputs
@@ -63,7 +63,7 @@ def _widget_outputs(notebook) -> list[dict]:
 
 def test_a_stub_called_from_a_slider_fails_in_one_line_as_everywhere_else(monkeypatch, tmp_path):
     import nbformat
-    from nbclient import NotebookClient
+    from tests.notebook_client import ShortPollClient
 
     monkeypatch.setenv("DLCOURSE_FAST", "0")
     cells = [
@@ -71,7 +71,7 @@ def test_a_stub_called_from_a_slider_fails_in_one_line_as_everywhere_else(monkey
         "from dlcourse import widgets\n\ndef draw(x):\n    predict(x)\n\nwidgets.explore(draw, x=(0.0, 1.0, 0.1, 0.5))",
     ]
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-    NotebookClient(notebook, timeout=120, kernel_name="python3", store_widget_state=True,
+    ShortPollClient(notebook, timeout=120, kernel_name="python3", store_widget_state=True,
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
     shown = _widget_outputs(notebook)
     assert [o.get("text") for o in shown] == [

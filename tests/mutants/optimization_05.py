@@ -75,7 +75,7 @@ MUTANTS = [
     Mutant("warmup_steps", "rounds to the nearest integer",
            "def warmup_steps(beta, fraction):\n    return max(1, int(round(np.log(1 - fraction) / np.log(beta))))"),
     # rmsprop_step
-    Mutant("rmsprop_step", "epsilon inside the square root",
+    Mutant("rmsprop_step", "epsilon inside the square root (Keras's convention, not this exercise's)",
            RMSPROP_HEAD + "    s = {k: rho * state['square_avg'][k] + (1 - rho) * grads[k] ** 2 for k in params}\n"
            "    return {k: params[k] - lr * grads[k] / np.sqrt(s[k] + eps) for k in params}, {'square_avg': s}"),
     Mutant("rmsprop_step", "divides by the old average",
@@ -105,7 +105,7 @@ MUTANTS = [
                  v_line="    v = {k: beta1 * state['v'][k] + (1 - beta1) * grads[k] ** 2 for k in params}\n",
                  hats="    mh = {k: m[k] / (1 - beta2 ** t) for k in params}\n"
                       "    vh = {k: v[k] / (1 - beta1 ** t) for k in params}\n")),
-    Mutant("adam_step", "epsilon inside the square root of v-hat",
+    Mutant("adam_step", "epsilon inside the square root of v-hat (Keras's convention, not this exercise's)",
            _adam(update="    new = {k: params[k] - lr * mh[k] / np.sqrt(vh[k] + eps) for k in params}\n")),
     Mutant("adam_step", "bias correction with the old step count",
            _adam(hats="    mh = {k: m[k] / (1 - beta1 ** max(t - 1, 1)) for k in params}\n"

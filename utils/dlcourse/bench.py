@@ -226,7 +226,8 @@ def describe_comparison(summary: dict[str, dict]) -> list[str]:
         noise = (s1 + s2) * scale
         verdict = ("tentative: one run each, so the spread is unknown" if single else
                    "larger than the run-to-run spread" if gap > noise else
-                   f"within the run-to-run spread ({noise:.2f}{unit}), so not a real difference")
+                   f"within the run-to-run spread ({noise:.2f}{unit}), so with {min(first['runs'], second['runs'])} "
+                   "runs each it cannot be told apart from run-to-run noise")
         detail = f"{winner['label']} was {better} by {gap:.{1 if key == 'peak_rss_mb' else 2}f}{unit}"
         if key != "accuracy":
             detail += f" (x{max(m1, m2) / max(min(m1, m2), 1e-12):.2f})"

@@ -215,4 +215,14 @@ MUTANTS = [
     Mutant("softmax_cross_entropy_grad", "differentiated numerically, not derived",
            "def softmax_cross_entropy_grad(z, y):\n"
            "    return numerical_gradient(lambda t: softmax_cross_entropy(t, y), z)"),
+    Mutant("numerical_gradient", "works on a copy but never puts an entry back after nudging it",
+           "def numerical_gradient(f, x, h=1e-5):\n    point = np.array(x, dtype=float)\n    grad = np.zeros_like(point)\n"
+           "    for index in np.ndindex(point.shape):\n        saved = point[index]\n        point[index] = saved + h\n"
+           "        f_plus = f(point)\n        point[index] = saved - h\n        f_minus = f(point)\n"
+           "        grad[index] = (f_plus - f_minus) / (2 * h)\n    return grad"),
+    Mutant("softmax", "subtracts each row's minimum instead of its maximum",
+           "def softmax(z):\n    e = np.exp(z - np.min(z, axis=-1, keepdims=True))\n    return e / np.sum(e, axis=-1, keepdims=True)"),
+    Mutant("train_minibatch", "the loss history computed with the loss's two arguments swapped",
+           _train(SLICES + STEP + _update() + "        history.append(loss_layer.forward(y, forward_all(layers, x)))\n",
+                  start="    history = [loss_layer.forward(y, forward_all(layers, x))]\n")),
 ]

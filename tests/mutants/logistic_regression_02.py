@@ -109,4 +109,7 @@ MUTANTS = [
            "def logistic_gradient(x, y, w, b):\n    dz = binary_cross_entropy_gradient(x @ w + b, y)\n"
            "    grad_w = np.zeros_like(w)\n    for i in range(len(y)):\n        grad_w = grad_w + dz[i] * x[i]\n"
            "    return grad_w, float(np.sum(dz))"),
+    Mutant("sigmoid", "1 - sigmoid(z) between 0 and 1 (right everywhere else)",
+           "def sigmoid(z):\n    z = np.asarray(z, dtype=float)\n    e = np.exp(-np.abs(z))\n"
+           "    s = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))\n    return np.where((z > 0) & (z < 1), 1.0 - s, s)"),
 ]

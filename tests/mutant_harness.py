@@ -40,6 +40,9 @@ class Alternative:
     exercise: str  # grade_id of the solution cell it replaces
     way: str  # how it differs from the instructor's, in a few words
     source: str  # the whole replacement cell
+    # For a correct answer that leaves a path the exercise prescribes (and states): the [FAIL] its visible
+    # test must print. Such an alternative may fail the hidden tests; the student was told first.
+    visible_fail: str = ""
 
 
 @dataclass
@@ -48,6 +51,7 @@ class MutantReport:
     reseeded: dict[str, list[dict]] = field(default_factory=dict)  # the same cells under another seed
     verdicts: dict[str, dict[str, Verdict]] = field(default_factory=dict)  # mistake -> graded cell -> verdict
     alternatives: dict[str, dict[str, Verdict]] = field(default_factory=dict)  # way -> graded cell -> verdict
+    visible_errors: dict[str, str] = field(default_factory=dict)  # way -> what its exercise's visible tests raised
 
 
 def _meta(cell) -> dict:
@@ -109,6 +113,11 @@ def run_mutants(path: Path, mutants: list[Mutant], seeds: tuple[str, str] = ("mu
                         if message:
                             found[rule.hidden_grade_id] = Verdict(False, message)
                 verdicts[getattr(replacement, "mistake", None) or replacement.way] = found
+                if getattr(replacement, "visible_fail", ""):
+                    report.visible_errors[replacement.way] = "\n".join(
+                        "\n".join(output.get("traceback", [])) for test_index, _ in _visible_cells(notebook, replacement.exercise)
+                        for output in _run(client, notebook, test_index, notebook.cells[test_index].source)
+                        if output.get("output_type") == "error")
                 _run(client, notebook, index, original)
             _run(client, notebook, 0, f"import os; os.environ['DLCOURSE_GRADING_SEED'] = {seeds[1]!r}")
             for index, grade_id in graded:
@@ -120,6 +129,13 @@ def run_mutants(path: Path, mutants: list[Mutant], seeds: tuple[str, str] = ("mu
             else:
                 os.environ[key] = value
     return report
+
+
+def _visible_cells(notebook, exercise: str) -> list[tuple[int, str]]:
+    """(index, grade_id) of the visible tests (no points) of an exercise."""
+    return [(i, _meta(c)["grade_id"]) for i, c in enumerate(notebook.cells)
+            if c.cell_type == "code" and _meta(c).get("grade") and not float(_meta(c).get("points") or 0)
+            and _meta(c)["grade_id"].startswith(exercise)]
 
 
 def _sources_before(notebook, hidden_grade_id: str, replaced: int, source: str) -> list[str]:

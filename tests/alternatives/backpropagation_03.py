@@ -19,4 +19,15 @@ ALTERNATIVES = [
                 "    return float(np.mean(logsumexp(z, axis=1) - np.sum(y * z, axis=1)))"),
     Alternative("softmax_cross_entropy_grad", "z.shape[0] as N",
                 "def softmax_cross_entropy_grad(z, y):\n    return (softmax(z) - y) / z.shape[0]"),
+    Alternative("train_minibatch", "rng.shuffle of an index array, not rng.permutation",
+                "def train_minibatch(layers, x, y, learning_rate, batch_size, n_epochs, rng):\n"
+                "    loss_layer = SoftmaxCrossEntropy()\n    history = [loss_layer.forward(forward_all(layers, x), y)]\n"
+                "    for _ in range(n_epochs):\n        order = np.arange(len(x))\n        rng.shuffle(order)\n"
+                "        for start in range(0, len(x), batch_size):\n            batch = order[start:start + batch_size]\n"
+                "            loss_layer.forward(forward_all(layers, x[batch]), y[batch])\n"
+                "            backward_all(layers, loss_layer.backward())\n            for layer in layers:\n"
+                "                for name in layer.params:\n"
+                "                    layer.params[name] = layer.params[name] - learning_rate * layer.grads[name]\n"
+                "        history.append(loss_layer.forward(forward_all(layers, x), y))\n    return np.array(history)",
+                visible_fail="[FAIL] train_minibatch: got rng methods called: ['shuffle'"),
 ]

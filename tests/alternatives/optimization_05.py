@@ -14,4 +14,9 @@ ALTERNATIVES = [
     Alternative("warmup_steps", "math.log and math.ceil",
                 "import math\n\n\ndef warmup_steps(beta, fraction):\n"
                 "    return max(1, math.ceil(math.log(1 - fraction) / math.log(beta)))"),
+    Alternative("split_data", "rng.choice without replacement, not rng.permutation",
+                "def split_data(x, y, n_val, n_test, rng):\n    order = rng.choice(len(y), size=len(y), replace=False)\n"
+                "    val, test, train = order[:n_val], order[n_val:n_val + n_test], order[n_val + n_test:]\n"
+                "    return (x[train], y[train]), (x[val], y[val]), (x[test], y[test])",
+                visible_fail="Hint: draw order = rng.permutation(N) once"),
 ]

@@ -31,4 +31,8 @@ ALTERNATIVES = [
                 "    return np.linalg.lstsq(X, y, rcond=None)[0]"),
     Alternative("least_squares_fit", "np.polyfit, reversed",
                 "def least_squares_fit(x, y):\n    return np.polyfit(x, y, 1)[::-1]"),
+    Alternative("gradient_descent_step", "the gradient written inline instead of calling loss_gradient",
+                "def gradient_descent_step(x, y, phi, learning_rate):\n    r = phi[0] + phi[1] * x - y\n"
+                "    return phi - learning_rate * np.array([2 * np.sum(r), 2 * np.sum(r * x)])",
+                visible_fail="[FAIL] gradient_descent_step: got a step that never calls loss_gradient"),
 ]

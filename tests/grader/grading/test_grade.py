@@ -137,6 +137,8 @@ RULE_ANSWERS = {  # predict must be written without a Python loop (its visible t
     "looped": "def predict(x, phi):\n    return np.array([phi[0] + phi[1] * value for value in x])\n",
     "loop_free": "def predict(x, phi):\n    return np.add(phi[0], np.multiply(phi[1], x))\n",
 }
+WRONG_GRADIENT = ("def loss_gradient(x, y, phi):\n    residuals = phi[0] + phi[1] * x - y\n"
+                  "    return -np.array([2.0 * np.sum(residuals), 2.0 * np.sum(residuals * x)])\n")
 
 
 def build_submissions(folder: Path) -> None:
@@ -149,6 +151,9 @@ def build_submissions(folder: Path) -> None:
         notebook = student_solution()
         notebook.cells[index_of(notebook, "predict")].source = answer
         write(notebook, folder / student / name)
+    wrong_gradient = student_solution()
+    wrong_gradient.cells[index_of(wrong_gradient, "loss_gradient")].source = WRONG_GRADIENT
+    write(wrong_gradient, folder / "wrong_gradient" / name)
     edited = wrong_predict()
     edited.cells[index_of(edited, "predict_examples")].source = 'print("[PASS] predict")'
     del edited.cells[index_of(edited, "predict_hidden")]
@@ -233,6 +238,14 @@ def test_a_rule_of_the_exercise_is_checked_on_the_code_and_a_correct_alternative
     assert score(rows, "loop_free") == max_score()
     page = (out / "feedback" / "looped" / f"{ASSIGNMENT.id}.html").read_text(encoding="utf-8")
     assert "[FAIL] predict: got code that uses a list comprehension" in page, "the visible check said it first"
+
+
+def test_a_wrong_gradient_costs_its_own_exercise_only(graded):
+    """gradient_descent_step and fit_gradient_descent are graded with stand-ins for the functions they call."""
+    rows, _, _ = graded
+    assert score(rows, "wrong_gradient") == max_score() - points_of("loss_gradient_hidden")
+    assert "loss_gradient_hidden" in rows["wrong_gradient"]["message"]
+    assert "gradient_descent_step_hidden" not in rows["wrong_gradient"]["message"]
 
 
 def test_cells_without_metadata_and_renamed_downloads_still_grade_fully(graded):

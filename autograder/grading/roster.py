@@ -45,24 +45,29 @@ class Roster:
         return next((s for s in self.students if s.student_id == student_id), None)
 
 
-def read_roster(path: Path) -> Roster:
-    """Parse ``path``; a malformed roster is refused with the line and what was expected."""
+def _csv_rows(path: Path, what: str) -> csv.DictReader:
+    """A reader over a bounded UTF-8 CSV file, its header names stripped; refused with ``what`` was expected."""
     if not path.is_file():
-        raise FileNotFoundError(f"roster {path} does not exist; expected a CSV file with the header "
-                                f"{','.join(COLUMNS)}")
+        raise FileNotFoundError(f"{path} does not exist; expected {what}")
     raw = path.read_bytes()
     if len(raw) > MAX_ROSTER_BYTES:
-        raise ValueError(f"roster {path} is {len(raw)} bytes; a roster is at most {MAX_ROSTER_BYTES} bytes")
+        raise ValueError(f"{path} is {len(raw)} bytes; expected {what} of at most {MAX_ROSTER_BYTES} bytes")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ValueError(f"roster {path} is not UTF-8 text (byte {error.start}); save it as CSV UTF-8") from None
+        raise ValueError(f"{path} is not UTF-8 text (byte {error.start}); expected {what}, saved as CSV UTF-8") from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader.fieldnames = [h.strip() for h in (reader.fieldnames or [])]
+    return reader
+
+
+def read_roster(path: Path) -> Roster:
+    """Parse ``path``; a malformed roster is refused with the line and what was expected."""
+    reader = _csv_rows(path, f"a roster CSV with the header {','.join(COLUMNS)}")
+    header = reader.fieldnames
     if "student_id" not in header:
         raise ValueError(f"roster {path}: expected a header row with the columns {','.join(COLUMNS)} "
                          f"(student_id required); got {','.join(header) or 'an empty file'}")
-    reader.fieldnames = header
     students, ids, platform_ids = [], set(), set()
     for line, row in enumerate(reader, start=2):
         values = {key: (row.get(key) or "").strip() for key in COLUMNS}
@@ -105,22 +110,12 @@ def platform_name(relative: PurePosixPath) -> PlatformName | None:
 
 def _platform_table(path: Path, required: tuple[str, ...], what: str) -> list[dict[str, str]]:
     """The rows of a platform's CSV export, refused with what was expected when its header lacks a column."""
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} does not exist; expected {what}")
-    raw = path.read_bytes()
-    if len(raw) > MAX_ROSTER_BYTES:
-        raise ValueError(f"{path} is {len(raw)} bytes; expected {what} of at most {MAX_ROSTER_BYTES} bytes")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValueError(f"{path} is not UTF-8 text (byte {error.start}); expected {what}") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader = _csv_rows(path, what)
+    header = reader.fieldnames
     missing = [column for column in required if column not in header]
     if missing:
         raise ValueError(f"{path}: expected {what}, with the columns {', '.join(required)}; "
                          f"missing {', '.join(missing)} (got {', '.join(header) or 'an empty file'})")
-    reader.fieldnames = header
     return [{key: (value or "").strip() for key, value in row.items() if key is not None} for row in reader]
 
 

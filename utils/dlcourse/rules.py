@@ -110,6 +110,16 @@ def rule_violations(definition: ast.AST, *, must_not_use: Iterable[str] = (), no
     return list(dict.fromkeys(found))
 
 
+def parse(source: str) -> ast.Module:
+    """Parse one cell's code within the size limit; raises ``ValueError`` with the reason when it cannot."""
+    if len(source) > MAX_SOURCE_CHARS:
+        raise ValueError(f"the cell has {len(source)} characters; at most {MAX_SOURCE_CHARS} can be checked")
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+        raise ValueError(f"its code cannot be parsed ({type(error).__name__})") from None
+
+
 def check_source(source: str, name: str | None, *, must_not_use: Iterable[str] = (), no_loops: bool = False,
                  aliases: Mapping[str, str] | None = None) -> list[str]:
     """Parse one cell's code and check the definition of ``name`` in it (``None``: all of the code).
@@ -117,12 +127,7 @@ def check_source(source: str, name: str | None, *, must_not_use: Iterable[str] =
     Returns what breaks the rules (see ``rule_violations``); raises ``ValueError`` with a reason
     when the code cannot be read or does not define ``name``.
     """
-    if len(source) > MAX_SOURCE_CHARS:
-        raise ValueError(f"the cell has {len(source)} characters; at most {MAX_SOURCE_CHARS} can be checked")
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
-        raise ValueError(f"its code cannot be parsed ({type(error).__name__})") from None
+    tree = parse(source)
     definition = tree if name is None else find_definition(tree, name)
     if definition is None:
         raise ValueError(f"the cell does not define {name}")

@@ -105,7 +105,8 @@ def run_mutants(path: Path, mutants: list[Mutant], seeds: tuple[str, str] = ("mu
                 found = {grade_id: judge_cell(report.reference[grade_id],
                                               records_of(_run(client, notebook, test_index,
                                                               notebook.cells[test_index].source)))
-                         for test_index, grade_id in graded if grade_id.startswith(replacement.exercise)}
+                         for test_index, grade_id in graded
+                         if exercise_of(grade_id, solutions) == replacement.exercise}
                 for rule in rules:
                     if rule.hidden_grade_id in found:
                         message = rule_verdict(rule, _sources_before(notebook, rule.hidden_grade_id,
@@ -131,11 +132,22 @@ def run_mutants(path: Path, mutants: list[Mutant], seeds: tuple[str, str] = ("mu
     return report
 
 
+def exercise_of(grade_id: str, exercises) -> str | None:
+    """The exercise a test cell belongs to: the longest exercise id that ``grade_id`` starts with, then ``_``.
+
+    ``tanh_derivative_hidden`` belongs to ``tanh_derivative``, not ``tanh``; ``dense_layer_forward_hidden``
+    to ``dense_layer``.
+    """
+    owners = [exercise for exercise in exercises if grade_id.startswith(exercise + "_")]
+    return max(owners, key=len, default=None)
+
+
 def _visible_cells(notebook, exercise: str) -> list[tuple[int, str]]:
     """(index, grade_id) of the visible tests (no points) of an exercise."""
+    exercises = {_meta(c)["grade_id"] for c in notebook.cells if _meta(c).get("solution") and c.cell_type == "code"}
     return [(i, _meta(c)["grade_id"]) for i, c in enumerate(notebook.cells)
             if c.cell_type == "code" and _meta(c).get("grade") and not float(_meta(c).get("points") or 0)
-            and _meta(c)["grade_id"].startswith(exercise)]
+            and exercise_of(_meta(c)["grade_id"], exercises) == exercise]
 
 
 def _sources_before(notebook, hidden_grade_id: str, replaced: int, source: str) -> list[str]:

@@ -1,5 +1,6 @@
 """dlcourse.env: fast mode, seeding, environment report."""
 
+import os
 import sys
 
 import numpy as np
@@ -83,6 +84,18 @@ def test_versions_are_read_without_importing_the_framework():
     tf_version, torch_version, tf_loaded, torch_loaded = result.stdout.split()
     assert tf_version.startswith("2.") and torch_version.startswith("2.")
     assert (tf_loaded, torch_loaded) == ("False", "False")
+    assert result.stderr == ""
+
+
+def test_import_tensorflow_after_torch_is_quiet_and_loads_the_compiler_stack_first():
+    import subprocess
+
+    code = ("import sys, torch; from dlcourse import env; tf, keras = env.import_tensorflow();"
+            "loss = torch.nn.Linear(2, 1)(torch.ones(1, 2)).sum(); loss.backward();"
+            "print(tf.__name__, keras.__name__, 'torch._dynamo' in sys.modules, float(tf.reduce_sum(tf.ones(3))))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            env={k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"})
+    assert result.stdout.split() == ["tensorflow", "keras", "True", "3.0"]
     assert result.stderr == ""
 
 

@@ -1,16 +1,18 @@
 """An nbclient NotebookClient that keeps a bounded amount of what a kernel sends, and notes timeouts.
 
-Everything that arrives from a student's kernel is untrusted: malformed messages are ignored,
-display updates and widget messages are dropped (the grading run's outputs serve the instructor
-only), and outputs are kept up to a per-cell and a per-notebook budget, with a separate budget
-for grading records so that printing cannot push a record out.
+Everything that arrives from a student's kernel is untrusted: a message part larger than
+``max_message_bytes`` is dropped before it is parsed (parsed JSON takes many times its size in
+memory), malformed messages are ignored, display updates and widget messages are dropped (the
+grading run's outputs serve the instructor only), and outputs are kept up to a per-cell and a
+per-notebook budget, with a separate budget for grading records so that printing cannot push a
+record out.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from typing import Any
+from typing import Any, Callable
 
 from nbclient import NotebookClient
 from nbclient.exceptions import CellControlSignal
@@ -19,6 +21,21 @@ from autograder.execution.settings import GradingSettings
 
 # The MIME type of dlcourse.grading.record outputs; kept apart from the cell output budget.
 RECORD_MIME = "application/vnd.dlcourse.record+json"
+
+
+DROPPED = "autograder_dropped_bytes"  # marks a message part that was too large to read
+
+
+def capped_unpacker(unpack: Callable[[bytes], Any], limit: int) -> Callable[[bytes], Any]:
+    """``unpack`` for parts of at most ``limit`` bytes; a larger part becomes a small placeholder, unread.
+
+    The placeholder also passes for a message header, so that jupyter_client can go on.
+    """
+    def unpack_capped(data: bytes) -> Any:
+        if len(data) > limit:
+            return {"msg_id": "", "msg_type": DROPPED, DROPPED: len(data)}
+        return unpack(data)
+    return unpack_capped
 
 
 def output_size(content: Any) -> int:
@@ -43,6 +60,11 @@ class CappedNotebookClient(NotebookClient):
         self._record_bytes = 0
         self.current = -1
 
+    async def async_start_new_kernel_client(self) -> Any:
+        session = self.km.session  # the kernel client it makes shares it: capped before any message is read
+        session.unpack = capped_unpacker(session.unpack, self.settings.max_message_bytes)
+        return await super().async_start_new_kernel_client()
+
     async def async_execute_cell(self, cell: Any, cell_index: int, execution_count: int | None = None,
                                  store_history: bool = True) -> Any:
         self.current = cell_index
@@ -63,6 +85,9 @@ class CappedNotebookClient(NotebookClient):
         content = msg.get("content") if isinstance(msg, dict) else None
         if not isinstance(content, dict) or not isinstance(msg.get("msg_type"), str):
             self.malformed += 1
+            return None
+        if DROPPED in content or msg.get("msg_type") == DROPPED:
+            self.truncated.add(cell_index)
             return None
         content.pop("transient", None)  # display ids: updates are not followed
         if not isinstance(content.get("execution_count", 0), (int, type(None))):

@@ -20,7 +20,8 @@ class GradingSettings:
     memory_limit_mb: int = 6144          # resident memory of a sandbox's processes (watchdog)
     max_output_bytes: int = 1_000_000    # output kept per cell
     max_notebook_output_bytes: int = 8_000_000   # output kept per notebook, records aside
-    max_record_bytes: int = 16_000_000   # grading records kept per notebook
+    max_record_bytes: int = 4_000_000    # grading records kept per notebook (the course's largest notebook: 60 kB)
+    max_message_bytes: int = 2_000_000   # one part of a kernel message; a larger one is dropped unread
     scratch_mb: int = 512                # the sandbox's home folder (tmpfs); /tmp 128 MiB, /dev/shm 64 MiB
     max_file_mb: int = 256               # RLIMIT_FSIZE: largest file a kernel may write
     max_processes: int = 512             # RLIMIT_NPROC of a sandbox's own uid (threads count too)

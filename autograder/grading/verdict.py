@@ -88,6 +88,10 @@ def diagnose(got: np.ndarray, expected: np.ndarray, rtol: float, atol: float) ->
                 if _close(got, expected.mean(axis=axis), *tol):
                     return f"looks averaged over axis {axis}, which should be kept"
         return "has the wrong shape"
+    if (rtol, atol) != tol and _close(got, expected, *tol):
+        digits = -np.log10(np.max(np.abs(got - expected) / (np.abs(expected) + tol[1])))
+        return (f"agrees only to about {max(digits, 0):.0f} significant digits, while this test asks for rtol={rtol:g}: "
+                "an approximation (a finite difference?) where an exact formula is asked for")
     if _close(got, -expected, *tol):
         return "has the sign flipped"
     if expected.ndim >= 1 and _close(got, np.flip(expected, axis=-1), *tol):

@@ -30,4 +30,20 @@ ALTERNATIVES = [
                 "                    layer.params[name] = layer.params[name] - learning_rate * layer.grads[name]\n"
                 "        history.append(loss_layer.forward(forward_all(layers, x), y))\n    return np.array(history)",
                 visible_fail="[FAIL] train_minibatch: got rng methods called: ['shuffle'"),
+    Alternative("dense_layer", "np.dot and np.einsum, the input kept as a float copy",
+                "class Dense:\n    def __init__(self, W, b):\n"
+                "        self.params = {'W': np.array(W, dtype=float), 'b': np.array(b, dtype=float)}\n"
+                "        self.grads = {'W': np.zeros_like(self.params['W']), 'b': np.zeros_like(self.params['b'])}\n"
+                "        self.x = None\n\n    def forward(self, x):\n        self.x = np.array(x, dtype=float)\n"
+                "        return np.dot(self.x, self.params['W']) + self.params['b']\n\n"
+                "    def backward(self, grad_out):\n        self.grads['W'] = np.einsum('ni,no->io', self.x, grad_out)\n"
+                "        self.grads['b'] = np.sum(grad_out, axis=0)\n        return np.dot(grad_out, self.params['W'].T)"),
+    Alternative("sigmoid_layer", "sigmoid through np.logaddexp, the slope as out - out**2",
+                "class Sigmoid:\n    def __init__(self):\n        self.params, self.grads = {}, {}\n        self.out = None\n\n"
+                "    def forward(self, z):\n        self.out = np.exp(-np.logaddexp(0.0, -np.asarray(z, dtype=float)))\n"
+                "        return self.out\n\n    def backward(self, grad_out):\n"
+                "        return grad_out * (self.out - self.out ** 2)"),
+    Alternative("backward_all", "indices counted down",
+                "def backward_all(layers, grad_out):\n    for index in range(len(layers) - 1, -1, -1):\n"
+                "        grad_out = layers[index].backward(grad_out)\n    return grad_out"),
 ]

@@ -31,4 +31,20 @@ ALTERNATIVES = [
                 "        x = nn.functional.max_pool2d(nn.functional.relu(self.conv1(x)), 2)\n"
                 "        x = nn.functional.max_pool2d(nn.functional.relu(self.conv2(x)), 2)\n"
                 "        return self.fc2(nn.functional.relu(self.fc1(x.flatten(1))))"),
+    Alternative("train_step", "an nn.CrossEntropyLoss object, float(loss.detach())",
+                "def train_step(model, optimizer, images, labels):\n    optimizer.zero_grad(set_to_none=True)\n"
+                "    loss = nn.CrossEntropyLoss()(model(images), labels)\n    loss.backward()\n    optimizer.step()\n"
+                "    return float(loss.detach())"),
+    Alternative("train_one_epoch", "a running total divided by the number of batches",
+                "def train_one_epoch(model, loader, optimizer, device):\n    model.train()\n    total, batches = 0.0, 0\n"
+                "    for images, labels in loader:\n"
+                "        total += train_step(model, optimizer, images.to(device), labels.to(device))\n"
+                "        batches += 1\n    return total / batches"),
+    Alternative("evaluate_torch", "torch.inference_mode, per-image losses concatenated",
+                "def evaluate_torch(model, loader, device):\n    model.eval()\n    losses, hits = [], []\n"
+                "    with torch.inference_mode():\n        for images, labels in loader:\n"
+                "            logits, labels = model(images.to(device)), labels.to(device)\n"
+                "            losses.append(nn.functional.cross_entropy(logits, labels, reduction='none').double())\n"
+                "            hits.append(logits.argmax(dim=1) == labels)\n"
+                "    return torch.cat(losses).mean().item(), torch.cat(hits).double().mean().item()"),
 ]

@@ -225,4 +225,11 @@ MUTANTS = [
     Mutant("train_minibatch", "the loss history computed with the loss's two arguments swapped",
            _train(SLICES + STEP + _update() + "        history.append(loss_layer.forward(y, forward_all(layers, x)))\n",
                   start="    history = [loss_layer.forward(y, forward_all(layers, x))]\n")),
+    Mutant("softmax_cross_entropy_grad", "central differences of the per-row loss, written inline",
+           "def softmax_cross_entropy_grad(z, y):\n    z, h = np.asarray(z, dtype=float), 1e-5\n\n"
+           "    def per_row(t):\n        m = t.max(axis=1, keepdims=True)\n"
+           "        return -np.sum(y * (t - m - np.log(np.sum(np.exp(t - m), axis=1, keepdims=True))), axis=1)\n\n"
+           "    grad = np.zeros_like(z)\n    for k in range(z.shape[1]):\n        step = np.zeros_like(z)\n"
+           "        step[:, k] = h\n        grad[:, k] = (per_row(z + step) - per_row(z - step)) / (2 * h)\n"
+           "    return grad / len(z)"),
 ]

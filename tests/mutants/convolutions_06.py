@@ -302,4 +302,16 @@ MUTANTS = [
            _count_parameters(conv="layer['filters'] * (shape[0] * layer['kernel'] ** 2 + 1) * "
                                   "layer_output_shape(shape, layer)[1] * layer_output_shape(shape, layer)[2]")),
     Mutant("count_parameters", "counts each layer from its output shape", _count_parameters(shape_first=True)),
+    Mutant("maxpool_backward", "central differences of the pooled sum, written inline",
+           "def maxpool_backward(dout, x, size=2, stride=2):\n    h, dx = 1e-5, np.zeros(x.shape)\n"
+           "    for index in np.ndindex(*x.shape):\n        step = np.zeros(x.shape)\n        step[index] = h\n"
+           "        dx[index] = np.sum((maxpool_forward(x + step, size, stride) - maxpool_forward(x - step, size, stride))"
+           " * dout) / (2 * h)\n    return dx"),
+    Mutant("conv2d_backward", "all three gradients by dlcourse.gradcheck (the exercise forbids it)",
+           "from dlcourse import gradcheck\n\n\ndef conv2d_backward(dout, x, w, stride=1, padding=0):\n"
+           "    b = np.zeros(w.shape[0])\n\n    def loss(x, w, b):\n"
+           "        return np.sum(conv2d_loops(x, w, b, stride, padding) * dout)\n\n"
+           "    return (gradcheck.numeric_grad(lambda v: loss(v, w, b), x.copy()),\n"
+           "            gradcheck.numeric_grad(lambda v: loss(x, v, b), w.copy()),\n"
+           "            gradcheck.numeric_grad(lambda v: loss(x, w, v), b.copy()))"),
 ]

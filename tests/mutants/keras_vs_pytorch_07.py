@@ -20,21 +20,12 @@ def _torch(conv1="nn.Conv2d(1, 32, 5)", conv2="nn.Conv2d(32, 64, 5)", fc1="nn.Li
             f"        self.fc1 = {fc1}\n        self.fc2 = {fc2}\n\n    def forward(self, x):\n        {forward}")
 
 
-STEP = ("def train_step(model, optimizer, images, labels):\n    optimizer.zero_grad()\n"
-        "    loss = nn.functional.cross_entropy(model(images), labels)\n    loss.backward()\n    optimizer.step()\n"
-        "    return loss.item()\n\n\n")
-EPOCH = ("def train_one_epoch(model, loader, optimizer, device):\n    model.train()\n    losses = []\n"
-         "    for images, labels in loader:\n"
-         "        losses.append(train_step(model, optimizer, images.to(device), labels.to(device)))\n"
-         "    return float(np.mean(losses))\n")
-
-
 def _epoch(body: str) -> str:
-    return STEP + "def train_one_epoch(model, loader, optimizer, device):\n" + body
+    return "def train_one_epoch(model, loader, optimizer, device):\n" + body
 
 
 def _step(body: str) -> str:
-    return "def train_step(model, optimizer, images, labels):\n" + body + "\n\n" + EPOCH
+    return "def train_step(model, optimizer, images, labels):\n" + body
 
 
 def _evaluate(loss_line="total_loss += nn.functional.cross_entropy(logits, labels, reduction='sum').item()",
@@ -86,19 +77,19 @@ MUTANTS = [
     Mutant("train_one_epoch", "forgets model.train()", _epoch(
         "    losses = [train_step(model, optimizer, i.to(device), l.to(device)) for i, l in loader]\n"
         "    return float(np.mean(losses))\n")),
-    Mutant("train_one_epoch", "train_step never zeroes the gradients", _step(
+    Mutant("train_step", "never zeroes the gradients", _step(
         "    loss = nn.functional.cross_entropy(model(images), labels)\n    loss.backward()\n    optimizer.step()\n"
         "    return loss.item()")),
-    Mutant("train_one_epoch", "train_step returns the tensor", _step(
+    Mutant("train_step", "returns the tensor", _step(
         "    optimizer.zero_grad()\n    loss = nn.functional.cross_entropy(model(images), labels)\n    loss.backward()\n"
         "    optimizer.step()\n    return loss")),
-    Mutant("train_one_epoch", "train_step returns the loss after the update", _step(
+    Mutant("train_step", "returns the loss after the update", _step(
         "    optimizer.zero_grad()\n    nn.functional.cross_entropy(model(images), labels).backward()\n    optimizer.step()\n"
         "    with torch.no_grad():\n        return nn.functional.cross_entropy(model(images), labels).item()")),
-    Mutant("train_one_epoch", "train_step sums the per-image losses", _step(
+    Mutant("train_step", "sums the per-image losses", _step(
         "    optimizer.zero_grad()\n    loss = nn.functional.cross_entropy(model(images), labels, reduction='sum')\n"
         "    loss.backward()\n    optimizer.step()\n    return loss.item()")),
-    Mutant("train_one_epoch", "train_step forgets optimizer.step()", _step(
+    Mutant("train_step", "forgets optimizer.step()", _step(
         "    optimizer.zero_grad()\n    loss = nn.functional.cross_entropy(model(images), labels)\n    loss.backward()\n"
         "    return loss.item()")),
     Mutant("evaluate_torch", "averages the batch means", _evaluate(

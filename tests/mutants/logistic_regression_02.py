@@ -112,4 +112,13 @@ MUTANTS = [
     Mutant("sigmoid", "1 - sigmoid(z) between 0 and 1 (right everywhere else)",
            "def sigmoid(z):\n    z = np.asarray(z, dtype=float)\n    e = np.exp(-np.abs(z))\n"
            "    s = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))\n    return np.where((z > 0) & (z < 1), 1.0 - s, s)"),
+    Mutant("binary_cross_entropy_gradient", "central differences of the per-point loss, written inline",
+           "def binary_cross_entropy_gradient(z, y):\n    z, h = np.asarray(z, dtype=float), 1e-5\n"
+           "    def per_point(t):\n        return np.logaddexp(0.0, t) - y * t\n"
+           "    return (per_point(z + h) - per_point(z - h)) / (2 * h) / len(y)"),
+    Mutant("logistic_gradient", "central differences of the mean loss in w and b",
+           "def logistic_gradient(x, y, w, b):\n    h = 1e-5\n\n    def loss(w, b):\n"
+           "        z = x @ w + b\n        return float(np.mean(np.logaddexp(0.0, z) - y * z))\n\n"
+           "    grad_w = np.array([(loss(w + h * e, b) - loss(w - h * e, b)) / (2 * h) for e in np.eye(len(w))])\n"
+           "    return grad_w, (loss(w, b + h) - loss(w, b - h)) / (2 * h)"),
 ]

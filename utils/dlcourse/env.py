@@ -17,6 +17,7 @@ import os
 import platform
 import random
 import sys
+from types import ModuleType
 from typing import Iterator, TypeVar
 
 import numpy as np
@@ -188,6 +189,26 @@ def silence_native_stderr() -> Iterator[None]:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(devnull)
+
+
+def import_tensorflow() -> tuple[ModuleType, ModuleType]:
+    """Import TensorFlow and Keras quietly, and safely beside PyTorch; return ``(tf, keras)``.
+
+    Three workarounds that teach nothing, kept out of the notebooks:
+    - when PyTorch is already imported, its compiler stack (``torch._dynamo``, which loads Triton)
+      is loaded first: loaded after TensorFlow, Triton's native library can crash the kernel;
+    - TensorFlow's C++ start-up lines are silenced (``TF_CPP_MIN_LOG_LEVEL=3`` unless set, and
+      `silence_native_stderr`), so that no cell writes to stderr;
+    - on a GPU, TensorFlow takes memory as it needs it rather than all at once, leaving room for PyTorch.
+
+    Import PyTorch before calling this: PyTorch imported after TensorFlow prints a CUDA warning on a
+    machine without a GPU.
+
+    Introduced in 03_backpropagation.
+    """
+    from dlcourse.backend import tf_backend
+
+    return tf_backend.tf, tf_backend.keras
 
 
 def detect_framework_device(framework: str) -> str:

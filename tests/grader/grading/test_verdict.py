@@ -19,6 +19,18 @@ def test_matching_records_pass_and_mistakes_are_named_without_the_expected_value
     assert "3.125" not in verdict.message.replace("-3.125", "")
 
 
+def test_an_approximation_of_an_exact_answer_is_named_as_one():
+    """A tight tolerance (an analytic derivative) against central differences, which agree to about 10 digits."""
+    exact = np.array([0.25, -0.125, 0.0625])
+    reference = [record("gradient", exact, rtol=1e-12, atol=1e-15)]
+    assert judge_cell(reference, [record("gradient", exact * (1 + 1e-15))]).passed
+    verdict = judge_cell(reference, [record("gradient", exact * (1 + 3e-10))])
+    assert not verdict.passed and "agrees only to about 10 significant digits" in verdict.message
+    assert "finite difference" in verdict.message
+    loose = judge_cell([record("gradient", exact)], [record("gradient", exact * 2)])
+    assert "finite difference" not in loose.message
+
+
 def test_missing_duplicated_and_absent_reference_records_fail():
     reference = [record("f(x)", 1.0)]
     assert "no value was recorded" in judge_cell(reference, []).message

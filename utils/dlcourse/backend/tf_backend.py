@@ -28,7 +28,8 @@ with silence_native_stderr():
     import keras
     import tensorflow as tf
 
-for _gpu in tf.config.list_physical_devices("GPU"):
+    _gpus = tf.config.list_physical_devices("GPU")  # the first probe may print CUDA messages: silenced too
+for _gpu in _gpus:
     try:  # grow GPU memory on demand, so that a PyTorch process or kernel can share the GPU
         tf.config.experimental.set_memory_growth(_gpu, True)
     except RuntimeError:  # the GPU was initialised before this module was imported

@@ -198,7 +198,7 @@ MUTANTS = [
     Mutant("early_stopping", "never stops early", _stopping(stop="False")),
     Mutant("early_stopping", "history without epoch 0",
            _stopping(first="losses = []")),
-    Mutant("warmup_steps", "simulates the steps, as the visible test does, instead of solving with logarithms",
+    Mutant("warmup_steps", "simulates the steps instead of solving with logarithms",
            "def warmup_steps(beta, fraction):\n    velocity, steps = 0.0, 0\n    while True:\n"
            "        velocity, steps = beta * velocity + 1.0, steps + 1\n"
            "        if velocity >= fraction / (1 - beta):\n            return steps"),

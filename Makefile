@@ -50,7 +50,7 @@ install-url: venv  ## print the pip URL from which the notebooks' setup cell ins
 	@$(RUN) -c "from autograder.authoring.course import load_course; print(load_course().package_pip_spec())"
 
 timings: venv  ## time every notebook in fast mode (FULL=1: full mode; NB=... for some); fails on errors or stderr
-	$(RUN) .ci/time_notebooks.py --check $(if $(FULL),--full) $(NB)
+	$(RUN) .ci/time_notebooks.py --check --slow 10 $(if $(FULL),--full) $(NB)
 
 # The data-layer tests parse real IDX files: Debian's dataset-fashion-mnist ships them.
 FASHION_DIR := /usr/share/datasets/fashion-mnist

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Execute course notebooks top to bottom and print how long each took: the README's timings.
 
-    python .ci/time_notebooks.py [--full] [--check] [NN_slug ...]     # or: make timings [FULL=1] [NB=...]
+    python .ci/time_notebooks.py [--full] [--check] [--slow 10] [NN_slug ...]   # or: make timings [FULL=1] [NB=...]
 
 Fast mode (``DLCOURSE_FAST=1``, what CI and the grader run) by default; ``--full`` is what
 students run. Each notebook runs in a fresh kernel from its own folder, as nbval runs it.
@@ -72,6 +72,24 @@ def problems(notebook) -> list[str]:
     return found
 
 
+def slow_cells(notebook, seconds: float) -> list[str]:
+    """'cell N: S s, <first line>' for every code cell that ran longer than ``seconds`` (nbclient's timing)."""
+    from datetime import datetime
+
+    found = []
+    for index, cell in enumerate(notebook.cells):
+        timing = cell.get("metadata", {}).get("execution", {})
+        begun, ended = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+        if cell.cell_type != "code" or not begun or not ended:
+            continue
+        took = (datetime.fromisoformat(ended.replace("Z", "+00:00"))
+                - datetime.fromisoformat(begun.replace("Z", "+00:00"))).total_seconds()
+        if took > seconds:
+            first = next((line for line in cell.source.splitlines() if line.strip()), "")
+            found.append(f"cell {index}: {took:.0f} s, {first[:80]}")
+    return found
+
+
 def main(argv: list[str]) -> int:
     from autograder.authoring.course import load_course
 
@@ -79,6 +97,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("notebooks", nargs="*", help="NN_slug ids (default: every notebook)")
     parser.add_argument("--full", action="store_true", help="full mode, what students run (default: fast mode)")
     parser.add_argument("--check", action="store_true", help="fail on errors, stderr output or doubled widgets")
+    parser.add_argument("--slow", type=float, default=0, metavar="SECONDS",
+                        help="also list the cells that ran longer than SECONDS (each should show progress)")
     args = parser.parse_args(argv)
     course = load_course()
     ids = args.notebooks or [a.id for a in course.assignments]
@@ -92,6 +112,9 @@ def main(argv: list[str]) -> int:
         print(f"{assignment_id}: {seconds:.0f} s ({mode} mode)" + (f", {len(found)} problems" if found else ""))
         for line in found:
             print(f"  {line}")
+        if args.slow:
+            for line in slow_cells(notebook, args.slow):
+                print(f"  slow: {line}")
         failed |= bool(found) and args.check
     return 1 if failed else 0
 

@@ -31,3 +31,20 @@ def test_full_mode_runs_cleanly(assignment_id):
     for cell in explore_cells:
         views = [o for o in cell.outputs if time_notebooks.WIDGET_VIEW in o.get("data", {})]
         assert len(views) == 1, f"{assignment_id}: an explore cell shows {len(views)} widgets"
+
+
+def test_slow_cells_are_named_from_nbclients_timing():
+    import nbformat
+
+    def cell(source, begun, ended):
+        made = nbformat.v4.new_code_cell(source)
+        made.metadata["execution"] = {"iopub.execute_input": begun, "shell.execute_reply": ended}
+        return made
+
+    notebook = nbformat.v4.new_notebook(cells=[
+        cell("quick()", "2026-12-07T10:00:00.000Z", "2026-12-07T10:00:02.000Z"),
+        nbformat.v4.new_markdown_cell("text"),
+        cell("\nfor epoch in range(50):\n    train()", "2026-12-07T10:00:02.000Z", "2026-12-07T10:01:37.500Z"),
+        nbformat.v4.new_code_cell("never_ran()"),
+    ])
+    assert time_notebooks.slow_cells(notebook, 10) == ["cell 2: 96 s, for epoch in range(50):"]

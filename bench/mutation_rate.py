@@ -28,7 +28,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.mutant_harness import Mutant, run_mutants  # noqa: E402
+from tests.mutant_harness import Mutant, run_mutants, solution_cells  # noqa: E402
 
 DEFAULT_NOTEBOOKS = ("01_linear_regression", "02_logistic_regression", "03_backpropagation", "04_activations",
                      "05_optimization", "06_convolutions")
@@ -149,11 +149,8 @@ def measure(notebook_id: str) -> tuple[int, int, list[str], list[str]]:
     """(mutants that change something, caught, survivors, equivalent changes with their reasons) for one notebook."""
     path = ROOT / "source" / notebook_id / f"{notebook_id}.ipynb"
     notebook = nbformat.read(path, as_version=4)
-    mutants = []
-    for cell in notebook.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("solution"):
-            mutants += mutants_of(meta["grade_id"], cell.source)
+    mutants = [mutant for exercise, (_, source) in solution_cells(notebook).items()
+               for mutant in mutants_of(exercise, source)]
     report = run_mutants(path, mutants, timeout=120)
     survived = [m for m in mutants
                 if report.verdicts.get(m.mistake) and all(v.passed for v in report.verdicts[m.mistake].values())]

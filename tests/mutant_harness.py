@@ -58,6 +58,12 @@ def _meta(cell) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {})
 
 
+def solution_cells(notebook) -> dict[str, tuple[int, str]]:
+    """grade_id -> (index, source) of every answer cell: the exercises of the notebook."""
+    return {_meta(c)["grade_id"]: (i, c.source) for i, c in enumerate(notebook.cells)
+            if _meta(c).get("solution") and c.cell_type == "code"}
+
+
 def graded_cells(notebook) -> list[tuple[int, str]]:
     """(index, grade_id) of every test cell that carries points."""
     return [(i, _meta(c)["grade_id"]) for i, c in enumerate(notebook.cells)
@@ -96,8 +102,7 @@ def run_mutants(path: Path, mutants: list[Mutant], seeds: tuple[str, str] = ("mu
             for index, grade_id in graded:
                 report.reference[grade_id] = records_of(notebook.cells[index].outputs)
             client.allow_errors = True
-            solutions = {_meta(c)["grade_id"]: (i, c.source) for i, c in enumerate(notebook.cells)
-                         if _meta(c).get("solution") and c.cell_type == "code"}
+            solutions = solution_cells(notebook)
             for replacement, verdicts in [(m, report.verdicts) for m in mutants] + \
                                          [(a, report.alternatives) for a in alternatives]:
                 index, original = solutions[replacement.exercise]
@@ -144,7 +149,7 @@ def exercise_of(grade_id: str, exercises) -> str | None:
 
 def _visible_cells(notebook, exercise: str) -> list[tuple[int, str]]:
     """(index, grade_id) of the visible tests (no points) of an exercise."""
-    exercises = {_meta(c)["grade_id"] for c in notebook.cells if _meta(c).get("solution") and c.cell_type == "code"}
+    exercises = solution_cells(notebook)
     return [(i, _meta(c)["grade_id"]) for i, c in enumerate(notebook.cells)
             if c.cell_type == "code" and _meta(c).get("grade") and not float(_meta(c).get("points") or 0)
             and exercise_of(_meta(c)["grade_id"], exercises) == exercise]

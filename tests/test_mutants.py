@@ -15,7 +15,7 @@ import pytest
 import tests.alternatives
 import tests.mutants
 from tests.conftest import COURSE
-from tests.mutant_harness import run_mutants
+from tests.mutant_harness import run_mutants, solution_cells
 
 
 def _modules(package) -> list:
@@ -79,8 +79,7 @@ def test_every_exercise_has_a_correct_alternative():
     """Each solution cell of every notebook has at least one correct answer written another way."""
     for assignment in COURSE.assignments:
         notebook = nbformat.read(assignment.source_path(), as_version=4)
-        exercises = {cell.metadata["nbgrader"]["grade_id"] for cell in notebook.cells
-                     if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution")}
+        exercises = set(solution_cells(notebook))
         covered = {a.exercise for a in ALTERNATIVES.get(assignment.id, [])}
         assert exercises <= covered, f"{assignment.id}: no correct alternative for {sorted(exercises - covered)}"
         assert covered <= exercises, f"{assignment.id}: alternatives for exercises that do not exist: {sorted(covered - exercises)}"

@@ -3,10 +3,8 @@
 import json
 
 import nbformat
-import pytest
 
 from autograder.execution.capped_client import DROPPED, capped_unpacker
-from autograder.execution.kernel_pool import KernelPool, KernelRecipe
 from autograder.execution.run_notebook import execute_notebook
 from autograder.execution.settings import GradingSettings
 
@@ -23,13 +21,6 @@ def test_a_part_over_the_limit_becomes_a_placeholder_without_being_parsed():
     large = b"[" + b"0.0, " * 100 + b"0.0]"
     placeholder = unpack_capped(large)
     assert placeholder[DROPPED] == len(large) and placeholder["msg_id"] == "" and parsed == [8]
-
-
-@pytest.fixture
-def pool(tmp_path):
-    pool = KernelPool(KernelRecipe(GradingSettings(), tmp_path, seed="abc"))
-    yield pool
-    pool.close()
 
 
 def test_a_record_over_the_message_limit_is_dropped_and_the_next_cells_still_run(pool):

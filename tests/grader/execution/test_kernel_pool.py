@@ -3,17 +3,6 @@
 import asyncio
 
 import psutil
-import pytest
-
-from autograder.execution.kernel_pool import KernelPool, KernelRecipe
-from autograder.execution.settings import GradingSettings
-
-
-@pytest.fixture
-def pool(tmp_path):
-    pool = KernelPool(KernelRecipe(GradingSettings(), tmp_path, seed="abc"))
-    yield pool
-    pool.close()
 
 
 def run_code(kernel, code: str) -> str:
